@@ -25,15 +25,15 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WORK_DIR = REPO_ROOT / ".demo"
-# What cookiecutter needs of this repository; everything else (venvs, .tox,
-# earlier demo output) stays out of the copy that its pre_prompt hook makes.
+# The files cookiecutter needs. Baking from a copy of only these keeps venvs,
+# .tox and earlier demo output out of the copy that the pre_prompt hook makes.
 TEMPLATE_SOURCES = ("cookiecutter.json", "hooks", "template")
 SERVER_START_TIMEOUT_S = 90
 REQUEST_TIMEOUT_S = 30
 
 
 class StepFailed(Exception):
-    """A demo step failed; the message says which command or check."""
+    """A demo step failed; the message names the failed command or check."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def free_port() -> int:
 
 
 def wait_for_server(base_url: str, server: subprocess.Popen) -> None:
-    """Poll /health until it answers 200, the server exits or time runs out."""
+    """Poll /health until it returns 200, the server exits or time runs out."""
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -146,7 +146,7 @@ def wait_for_server(base_url: str, server: subprocess.Popen) -> None:
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.5)
-    raise StepFailed(f"{base_url}/health did not answer within {SERVER_START_TIMEOUT_S} s")
+    raise StepFailed(f"{base_url}/health did not respond within {SERVER_START_TIMEOUT_S} s")
 
 
 def start_server(project: Path, port: int) -> subprocess.Popen:
@@ -184,7 +184,7 @@ def send(base_url: str, demo_request: DemoRequest) -> tuple[int, str]:
 
 
 def send_demo_requests(base_url: str) -> None:
-    """Send every demo request, print each answer and check its status."""
+    """Send every demo request, print each response and check its status."""
     failures = []
     for demo_request in DEMO_REQUESTS:
         status, body = send(base_url, demo_request)
