@@ -39,6 +39,10 @@ demo: $(TOOLS_STAMP) ## Build, generate, test, compile and serve a project, then
 test: $(TOOLS_STAMP) ## Run every test through tox: library, hooks, template and real tools
 	$(VENV)/bin/tox run $(if $(TOXENV),-e $(TOXENV))
 
+.PHONY: bench
+bench: $(TOOLS_STAMP) ## Measure cold start, latency and zip size; writes benchmarks/RESULTS.md
+	$(VENV_PYTHON) benchmarks/run.py
+
 .PHONY: lint
 lint: $(TOOLS_STAMP) ## Run ruff over the library, hooks, tests and scripts
 	$(VENV)/bin/tox run -e lint
