@@ -1,0 +1,42 @@
+"""Greeting text and the rules a name must follow."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Unicode general categories rejected in names: Cc are control characters
+# (tab, newline, DEL, C1 controls) and Cs are lone surrogates, which a JSON
+# string can carry as "\ud800" but UTF-8 cannot encode in the reply.
+_CONTROL_CATEGORY = "Cc"
+_SURROGATE_CATEGORY = "Cs"
+
+
+def greet(name: str | None) -> str:
+    """Return ``Hello {name} World!``, or ``Hello World!`` for a missing or blank name."""
+    if name is None or not name.strip():
+        return "Hello World!"
+    return f"Hello {name.strip()} World!"
+
+
+def validate_name(name: str, max_length: int) -> str:
+    """Strip ``name`` and return it, raising ``BadRequestError`` if it breaks a rule."""
+    from greeting_core.errors import BadRequestError
+
+    stripped = name.strip()
+    if len(stripped) > max_length:
+        raise BadRequestError(
+            f"The name has {len(stripped)} characters, but at most {max_length} are allowed."
+        )
+    for character in stripped:
+        category = unicodedata.category(character)
+        if category == _CONTROL_CATEGORY:
+            raise BadRequestError(
+                f"The name contains the control character U+{ord(character):04X}, "
+                "but only printable characters are allowed."
+            )
+        if category == _SURROGATE_CATEGORY:
+            raise BadRequestError(
+                f"The name contains the lone surrogate U+{ord(character):04X}, "
+                "which is not valid Unicode text."
+            )
+    return stripped

@@ -1,0 +1,97 @@
+"""AWS Lambda entry: the ``lambda_handler`` that serves the default app."""
+
+from __future__ import annotations
+
+import binascii
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import serverless_wsgi
+from flask import Flask
+
+from greeting_core.access_log import JsonLineFormatter
+from greeting_core.app import create_app
+from greeting_core.events import (
+    PublicPathMiddleware,
+    find_event_problem,
+    is_warmup_event,
+    normalize_event,
+)
+from greeting_core.negotiation import PROBLEM_TYPE
+
+logger = logging.getLogger(__name__)
+
+LambdaHandler = Callable[[Any, Any], dict[str, Any]]
+
+# serverless-wsgi base64-encodes any type not in this list or under text/,
+# and API Gateway REST APIs would pass that base64 text to the client.
+if PROBLEM_TYPE not in serverless_wsgi.TEXT_MIME_TYPES:
+    serverless_wsgi.TEXT_MIME_TYPES.append(PROBLEM_TYPE)
+
+_PLAIN_HEADERS = {
+    "Content-Type": "text/plain; charset=utf-8",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+
+def configure_logging(level: str) -> None:
+    """Send ``greeting_core`` logs to stdout as JSON lines at ``level``.
+
+    The logger does not propagate, so the Lambda runtime's own root handler
+    does not print each record a second time.
+    """
+    package_logger = logging.getLogger("greeting_core")
+    package_logger.setLevel(level)
+    package_logger.propagate = False
+    for handler in package_logger.handlers:
+        if isinstance(handler.formatter, JsonLineFormatter):
+            return
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(JsonLineFormatter())
+    package_logger.addHandler(handler)
+
+
+def _client_error(status: int, message: str) -> dict[str, Any]:
+    return {
+        "statusCode": status,
+        "headers": dict(_PLAIN_HEADERS),
+        "body": message,
+        "isBase64Encoded": False,
+    }
+
+
+def make_lambda_handler(app: Flask) -> LambdaHandler:
+    """Return a Lambda handler that serves ``app`` through serverless-wsgi."""
+    wsgi_app = PublicPathMiddleware(app)
+
+    def handler(event: Any, context: Any) -> dict[str, Any]:
+        if is_warmup_event(event):
+            logger.info("warm-up event received")
+            return {}
+        problem = find_event_problem(event)
+        if problem is not None:
+            logger.warning("rejected event: %s", problem)
+            return _client_error(400, problem)
+        try:
+            return serverless_wsgi.handle_request(wsgi_app, normalize_event(event), context)
+        except binascii.Error:
+            logger.warning("rejected event: body is marked base64 but is not valid base64")
+            return _client_error(400, "The event body is marked isBase64Encoded but is not valid base64.")
+
+    return handler
+
+
+_default_handler: LambdaHandler | None = None
+
+
+def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
+    """Serve ``event`` with the default app, built on the first call."""
+    global _default_handler
+    if _default_handler is None:
+        app = create_app()
+        configure_logging(app.config["LOG_LEVEL"])
+        _default_handler = make_lambda_handler(app)
+    return _default_handler(event, context)
