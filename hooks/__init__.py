@@ -1,0 +1,1 @@
+"""Hooks and Jinja filters that cookiecutter runs while it generates a project."""

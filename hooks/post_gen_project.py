@@ -1,0 +1,31 @@
+"""Print the commands that take a freshly generated project to a deployment."""
+
+import json
+import sys
+from collections.abc import Mapping
+
+
+def next_steps(answers: Mapping[str, str]) -> str:
+    """Return the instructions shown after generation."""
+    first_stage = answers["stages"].split(",")[0].strip()
+    return "\n".join(
+        [
+            f"Created {answers['project_slug']}/. Next steps:",
+            f"  cd {answers['project_slug']}",
+            "  make install                     # .venv and node_modules",
+            "  make test                        # unit tests",
+            "  make offline                     # serve on http://127.0.0.1:3000",
+            f"  make package STAGE={first_stage:<13}# CloudFormation in .serverless/, no AWS access needed",
+            f"  make deploy STAGE={first_stage:<14}# needs AWS credentials",
+            "Run 'make help' for every target.",
+        ]
+    )
+
+
+def main(answers: Mapping[str, str]) -> int:
+    print(next_steps(answers))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(json.loads(r'{{ cookiecutter | tojson }}')))

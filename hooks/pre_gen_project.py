@@ -1,0 +1,165 @@
+"""Validate the answers before cookiecutter writes any file of the project.
+
+Each invalid value gets one ``ERROR:`` line naming the value, the rule and a fix,
+and the non-zero exit makes cookiecutter delete the partial output folder.
+"""
+
+import json
+import re
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+RUNTIMES = ("python3.12", "python3.13")
+ARCHITECTURES = ("arm64", "x86_64")
+API_TYPES = ("http", "rest")
+
+# The Serverless CLI names the function "{service}-{stage}-{function}" and the
+# role "{service}-{stage}-{region}-lambdaRole"; Lambda function names and IAM
+# role names allow at most 64 characters. The stack "{service}-{stage}" must
+# start with a letter, contain only letters, digits and hyphens, and fit in 128.
+FUNCTION_KEY = "api"
+ROLE_SUFFIX = "lambdaRole"
+MAX_FUNCTION_NAME = 64
+MAX_ROLE_NAME = 64
+MAX_STACK_NAME = 128
+SLUG_PATTERN = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+STAGE_PATTERN = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+REGION_PATTERN = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[1-9]")
+
+MAX_PROJECT_NAME = 100
+# Lambda rejects a function description longer than 256 characters.
+MAX_DESCRIPTION = 256
+MAX_AUTHOR = 100
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def check_free_text(field: str, value: str, max_length: int) -> str | None:
+    if not value.strip():
+        return f"{field} is empty; give it a value."
+    if CONTROL_CHARACTERS.search(value):
+        return f"{field} {value!r} contains a line break or control character; write it on one line."
+    if len(value) > max_length:
+        return f"{field} {value!r} has {len(value)} characters, more than the maximum of {max_length}; shorten it."
+    return None
+
+
+def check_choice(field: str, value: str, choices: tuple[str, ...]) -> str | None:
+    if value in choices:
+        return None
+    return f"{field} {value!r} is not supported; choose one of {', '.join(choices)}."
+
+
+def check_slug(slug: str) -> str | None:
+    if SLUG_PATTERN.fullmatch(slug):
+        return None
+    return (
+        f"project_slug {slug!r} is invalid: it must start with a lower-case letter and contain only lower-case "
+        "ASCII letters, digits and single hyphens, without a hyphen at the end; pass a slug such as 'greeting-service'."
+    )
+
+
+def check_region(region: str) -> str | None:
+    if REGION_PATTERN.fullmatch(region):
+        return None
+    return f"aws_region {region!r} is not an AWS region name; use a code such as 'eu-west-1' or 'us-east-1'."
+
+
+def parse_stages(stages: str) -> list[str]:
+    """Split the comma-separated stage list, dropping blanks around names."""
+    return [stage.strip() for stage in stages.split(",")]
+
+
+def check_stages(stages: list[str]) -> str | None:
+    if stages == [""]:
+        return "stages is empty; list at least one stage, for example 'dev,prod'."
+    for stage in stages:
+        if not STAGE_PATTERN.fullmatch(stage):
+            return (
+                f"stage {stage!r} is invalid: a stage must start with a lower-case letter and contain only lower-case "
+                "ASCII letters, digits and single hyphens; rename it, for example to 'dev'."
+            )
+    duplicates = sorted({stage for stage in stages if stages.count(stage) > 1})
+    if duplicates:
+        return f"stages lists {', '.join(duplicates)} more than once; list each stage once."
+    return None
+
+
+def check_resource_names(slug: str, stages: list[str], region: str) -> str | None:
+    """Check that the AWS names built from the slug, the longest stage and the region fit their limits."""
+    stage = max(stages, key=len)
+    function_name = f"{slug}-{stage}-{FUNCTION_KEY}"
+    if len(function_name) > MAX_FUNCTION_NAME:
+        return (
+            f"the Lambda function name {function_name!r} has {len(function_name)} characters, more than the maximum "
+            f"of {MAX_FUNCTION_NAME}; shorten project_slug {slug!r} or stage {stage!r}."
+        )
+    role_name = f"{slug}-{stage}-{region}-{ROLE_SUFFIX}"
+    if len(role_name) > MAX_ROLE_NAME:
+        return (
+            f"the IAM role name {role_name!r} has {len(role_name)} characters, more than the maximum "
+            f"of {MAX_ROLE_NAME}; shorten project_slug {slug!r} or stage {stage!r}."
+        )
+    stack_name = f"{slug}-{stage}"
+    if len(stack_name) > MAX_STACK_NAME:
+        return (
+            f"the CloudFormation stack name {stack_name!r} has {len(stack_name)} characters, more than the maximum "
+            f"of {MAX_STACK_NAME}; shorten project_slug {slug!r} or stage {stage!r}."
+        )
+    return None
+
+
+def check_requirement(requirement: str) -> str | None:
+    if not requirement.strip() or CONTROL_CHARACTERS.search(requirement):
+        return (
+            f"greeting_core_requirement {requirement!r} is not one line of text; give a pip requirement such as "
+            "'greeting-core>=0.1,<0.2' or the path of a greeting_core wheel."
+        )
+    if requirement.startswith("-"):
+        return (
+            f"greeting_core_requirement {requirement!r} starts with '-', which pip reads as an option; give a "
+            "requirement such as 'greeting-core>=0.1,<0.2' or the path of a wheel."
+        )
+    if requirement.endswith(".whl") and not Path(requirement).is_file():
+        return (
+            f"greeting_core_requirement {requirement!r} names a wheel that does not exist; build it with "
+            "'python -m build --wheel' and pass its absolute path."
+        )
+    return None
+
+
+def validate(answers: Mapping[str, str]) -> list[str]:
+    """Return one error message for each invalid answer, in prompt order."""
+    stages = parse_stages(answers["stages"])
+    checks: list[Callable[[], str | None]] = [
+        lambda: check_free_text("project_name", answers["project_name"], MAX_PROJECT_NAME),
+        lambda: check_slug(answers["project_slug"]),
+        lambda: check_free_text("description", answers["description"], MAX_DESCRIPTION),
+        lambda: check_free_text("author", answers["author"], MAX_AUTHOR),
+        lambda: check_region(answers["aws_region"]),
+        lambda: check_choice("python_runtime", answers["python_runtime"], RUNTIMES),
+        lambda: check_choice("architecture", answers["architecture"], ARCHITECTURES),
+        lambda: check_choice("api_type", answers["api_type"], API_TYPES),
+        lambda: check_stages(stages),
+        lambda: check_requirement(answers["greeting_core_requirement"]),
+    ]
+    errors = [message for message in (check() for check in checks) if message]
+    if not errors:
+        name_error = check_resource_names(answers["project_slug"], stages, answers["aws_region"])
+        if name_error:
+            errors.append(name_error)
+    return errors
+
+
+def main(answers: Mapping[str, str]) -> int:
+    """Print an ``ERROR:`` line for each invalid answer and return the exit code."""
+    errors = validate(answers)
+    for message in errors:
+        print(f"ERROR: {message}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    # cookiecutter renders this file with Jinja before running it. tojson
+    # escapes quotes as \u0027, so the answers arrive as data in a raw string.
+    sys.exit(main(json.loads(r'{{ cookiecutter | tojson }}')))

@@ -1,0 +1,130 @@
+"""Build the Lambda deployment zip for the target platform, without Docker.
+
+pip installs the runtime dependencies as wheels for the Lambda platform and
+Python version. The zip then receives the handler, chosen by an allow-list, and
+those dependencies, with fixed timestamps, order and permissions so that two
+builds of the same sources are byte-identical.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Only these project files are shipped; everything else in the project
+# (tests, .venv, node_modules, .git) stays out of the zip.
+HANDLER_FILES = ("handler.py",)
+
+PLATFORMS = {"arm64": "manylinux2014_aarch64", "x86_64": "manylinux2014_x86_64"}
+
+# Console scripts carry the building interpreter's path in their shebang, and
+# RECORD lists their hashes; bytecode compiled by pip embeds a temporary path.
+STRIPPED_DIRECTORIES = {"bin", "__pycache__"}
+STRIPPED_FILES = {"RECORD"}
+
+# The earliest time a zip can store; zip entries hold local time without a zone.
+FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+FILE_MODE = 0o100644
+DIRECTORY_MODE = 0o040755
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runtime", required=True, help="Lambda runtime, for example python3.12")
+    parser.add_argument("--architecture", required=True, choices=sorted(PLATFORMS), help="Lambda architecture")
+    parser.add_argument("--requirements", type=Path, default=PROJECT_ROOT / "requirements.txt", help="pinned runtime requirements")
+    parser.add_argument("--build-dir", type=Path, default=PROJECT_ROOT / "build" / "lambda", help="staging folder, emptied first")
+    parser.add_argument("--output", type=Path, required=True, help="path of the zip to write")
+    return parser.parse_args(argv)
+
+
+def python_version(runtime: str) -> str:
+    """Return pip's ``--python-version`` for a runtime name such as ``python3.12``."""
+    version = runtime.removeprefix("python")
+    if version == runtime or not version.replace(".", "").isdigit():
+        raise SystemExit(f"ERROR: runtime {runtime!r} is not a Lambda Python runtime; use a name such as 'python3.12'.")
+    return version
+
+
+def install_dependencies(requirements: Path, target: Path, runtime: str, architecture: str) -> None:
+    """Install the requirements as Lambda-platform wheels into ``target``."""
+    command = [
+        sys.executable, "-m", "pip", "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-compile",
+        "--only-binary=:all:",
+        "--implementation", "cp",
+        "--python-version", python_version(runtime),
+        "--platform", PLATFORMS[architecture],
+        "--target", str(target),
+        "--requirement", str(requirements),
+    ]
+    subprocess.run(command, check=True, cwd=PROJECT_ROOT)
+
+
+def copy_handler(target: Path) -> None:
+    for name in HANDLER_FILES:
+        shutil.copy2(PROJECT_ROOT / name, target / name)
+
+
+def strip_unreproducible_files(root: Path) -> None:
+    """Remove files whose bytes depend on the build machine rather than the sources."""
+    for path in sorted(root.rglob("*"), reverse=True):
+        if path.is_dir() and path.name in STRIPPED_DIRECTORIES:
+            shutil.rmtree(path)
+        elif path.is_file() and path.name in STRIPPED_FILES:
+            path.unlink()
+
+
+def write_zip(root: Path, output: Path) -> None:
+    """Write every file and folder under ``root`` in byte order with fixed metadata."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    entries = sorted(root.rglob("*"), key=lambda path: path.relative_to(root).as_posix().encode())
+    temporary = output.with_suffix(".zip.tmp")
+    with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in entries:
+            name = path.relative_to(root).as_posix()
+            if path.is_dir():
+                info = zipfile.ZipInfo(f"{name}/", date_time=FIXED_DATE_TIME)
+                info.external_attr = (DIRECTORY_MODE << 16) | 0x10
+                archive.writestr(info, b"")
+            else:
+                info = zipfile.ZipInfo(name, date_time=FIXED_DATE_TIME)
+                info.external_attr = FILE_MODE << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, path.read_bytes(), compresslevel=9)
+    os.replace(temporary, output)
+
+
+def build(runtime: str, architecture: str, requirements: Path, build_dir: Path, output: Path) -> None:
+    """Run every build step: install, copy, strip, zip."""
+    if build_dir.exists():
+        shutil.rmtree(build_dir)
+    build_dir.mkdir(parents=True)
+
+    install_dependencies(requirements, build_dir, runtime, architecture)
+    copy_handler(build_dir)
+    strip_unreproducible_files(build_dir)
+
+    write_zip(build_dir, output)
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    try:
+        build(arguments.runtime, arguments.architecture, arguments.requirements.resolve(), arguments.build_dir.resolve(), arguments.output.resolve())
+    except subprocess.CalledProcessError as error:
+        print(f"ERROR: pip failed with exit code {error.returncode} while installing {arguments.requirements}; read its output above.", file=sys.stderr)
+        return 1
+    print(f"Wrote {arguments.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
