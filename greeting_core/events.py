@@ -50,6 +50,19 @@ def find_event_problem(event: object) -> str | None:
             return f"{EXPECTED_EVENT}, but its {key} is not an object."
     if event.get("body") is not None and not isinstance(event["body"], str):
         return f"{EXPECTED_EVENT}, but its body is not a string."
+    return _find_header_problem(event)
+
+
+def _find_header_problem(event: dict[str, Any]) -> str | None:
+    values: list[object] = list((event.get("headers") or {}).values())
+    for value_list in (event.get("multiValueHeaders") or {}).values():
+        values.extend(value_list if isinstance(value_list, list) else [value_list])
+    for value in values:
+        if not isinstance(value, str):
+            return "Header values must be strings."
+        if "\r" in value or "\n" in value:
+            # Werkzeug refuses line breaks in header values (response splitting).
+            return "Header values must not contain line breaks."
     return None
 
 

@@ -26,10 +26,18 @@ EXPECTED = "The handler expects an API Gateway (REST or HTTP API), ALB or Lambda
          f"{EXPECTED}, but its headers is not an object."),
         ({"httpMethod": "GET", "path": "/", "body": {"name": "Ada"}},
          f"{EXPECTED}, but its body is not a string."),
-        ({"Records": [{"eventSource": "aws:sqs"}]}, f"{EXPECTED}, but this event has no httpMethod and path."),
+        ({"Records": [{"eventSource": "aws:sqs"}]},
+         f"{EXPECTED}, but this event has no httpMethod and path."),
+        ({"httpMethod": "GET", "path": "/", "headers": {"Accept": "a\r\nX-Injected: 1"}},
+         "Header values must not contain line breaks."),
+        ({"httpMethod": "GET", "path": "/", "multiValueHeaders": {"Accept": ["*/*", "\n"]}},
+         "Header values must not contain line breaks."),
+        ({"httpMethod": "GET", "path": "/", "headers": {"X-Count": 3}},
+         "Header values must be strings."),
     ],
     ids=["empty-object", "list", "string", "null", "v2-without-method", "v2-without-path",
-         "headers-list", "body-object", "sqs"],
+         "headers-list", "body-object", "sqs", "header-line-break",
+         "multi-value-header-line-break", "header-number"],
 )
 def test_non_http_event_has_problem(event: Any, problem: str) -> None:
     assert find_event_problem(event) == problem
