@@ -18,10 +18,12 @@ class ConfigError(ValueError):
 
 def _parse_positive_int(value: object) -> int:
     if isinstance(value, bool):
-        raise ValueError("a boolean is not a number")
+        raise TypeError("a boolean is not a number")
     if isinstance(value, str):
         value = int(value.strip(), 10)
-    if not isinstance(value, int) or value < 1:
+    if not isinstance(value, int):
+        raise TypeError("not an integer")
+    if value < 1:
         raise ValueError("not a positive integer")
     return value
 
@@ -30,12 +32,14 @@ def _parse_optional_text(value: object) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValueError("not a string")
+        raise TypeError("not a string")
     return value.strip() or None
 
 
 def _parse_log_level(value: object) -> str:
-    if not isinstance(value, str) or value.strip().upper() not in LOG_LEVELS:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    if value.strip().upper() not in LOG_LEVELS:
         raise ValueError("not a log level")
     return value.strip().upper()
 
@@ -98,12 +102,12 @@ def load_settings(
         if raw.strip():
             try:
                 value = setting.parse(raw)
-            except ValueError:
+            except (TypeError, ValueError):
                 raise _invalid(setting, setting.env_var, raw) from None
         if setting.key in overrides:
             try:
                 value = setting.parse(overrides[setting.key])
-            except ValueError:
+            except (TypeError, ValueError):
                 raise _invalid(setting, setting.key, overrides[setting.key]) from None
         settings[setting.key] = value
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import json
 import logging
+from types import SimpleNamespace
 
 import pytest
 from flask.testing import FlaskClient

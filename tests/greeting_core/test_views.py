@@ -122,8 +122,8 @@ def test_post_deeply_nested_json_returns_400(client: FlaskClient) -> None:
     ("query", "detail"),
     [
         ("?name=" + "x" * 101, "The name has 101 characters, but at most 100 are allowed."),
-        ("?name=A%00da", "The name contains the control character U+0000, "
-                         "but only printable characters are allowed."),
+        ("?name=A%00da", ("The name contains the control character U+0000, "
+                          "but only printable characters are allowed.")),
         ("?name=%FF", "The query string is not valid UTF-8."),
     ],
     ids=["too-long", "control-character", "invalid-utf8"],
