@@ -36,8 +36,8 @@ def find_event_problem(event: object) -> str | None:
     if not isinstance(event, dict):
         return f"{EXPECTED_EVENT}, a JSON object, but received {type(event).__name__}."
     if event.get("version") == "2.0":
-        http = (event.get("requestContext") or {}).get("http") if isinstance(
-            event.get("requestContext"), dict) else None
+        context = event.get("requestContext")
+        http = context.get("http") if isinstance(context, dict) else None
         if not isinstance(http, dict) or not isinstance(http.get("method"), str):
             return f"{EXPECTED_EVENT}, but this 2.0 event has no requestContext.http.method."
         if not isinstance(event.get("rawPath"), str):
@@ -61,7 +61,7 @@ def _find_header_problem(event: dict[str, Any]) -> str | None:
         if not isinstance(value, str):
             return "Header values must be strings."
         if "\r" in value or "\n" in value:
-            # Werkzeug refuses line breaks in header values (response splitting).
+            # Werkzeug raises on line breaks in header values, which guards against header injection.
             return "Header values must not contain line breaks."
     return None
 
