@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from werkzeug.datastructures import Headers
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 WARMUP_SOURCES = ("aws.events", "serverless-plugin-warmup")
 
@@ -140,10 +143,10 @@ def _to_wsgi_string(text: str) -> str:
 class PublicPathMiddleware:
     """WSGI middleware that sets SCRIPT_NAME and PATH_INFO from the Lambda event."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: WSGIApplication) -> None:
         self.app = app
 
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         event = environ.get("serverless.event")
         if isinstance(event, dict):
             script_name, path_info = public_path(event, os.environ)

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-import serverless_wsgi
+import serverless_wsgi  # type: ignore[import-untyped]
 from flask import Flask
 
 from greeting_core.access_log import JsonLineFormatter
@@ -76,7 +76,10 @@ def make_lambda_handler(app: Flask) -> LambdaHandler:
             logger.warning("rejected event: %s", problem)
             return _client_error(400, problem)
         try:
-            return serverless_wsgi.handle_request(wsgi_app, normalize_event(event), context)
+            response: dict[str, Any] = serverless_wsgi.handle_request(
+                wsgi_app, normalize_event(event), context
+            )
+            return response
         except binascii.Error:
             logger.warning("rejected event: body is marked base64 but is not valid base64")
             return _client_error(400, "The event body is marked isBase64Encoded but is not valid base64.")
