@@ -1,0 +1,188 @@
+"""Bakes of the template: option combinations, awkward names and invalid values."""
+
+import configparser
+import itertools
+import json
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from cookiecutter.exceptions import FailedHookException
+from cookiecutter.main import cookiecutter
+
+from hooks.filters import escape_serverless_variables
+
+UNRENDERED = re.compile(r"\{\{|\{%|cookiecutter\.")
+
+COMBINATIONS = list(itertools.product(("http", "rest"), ("arm64", "x86_64"), ("python3.12", "python3.13")))
+
+
+def generated_files(project: Path) -> list[Path]:
+    return sorted(path for path in project.rglob("*") if path.is_file())
+
+
+def parse(path: Path) -> object:
+    """Parse a generated configuration file by its name, or return None for other files."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix in (".yml", ".yaml"):
+        return yaml.safe_load(text)
+    if path.suffix == ".json" or path.name.endswith("rc.json"):
+        return json.loads(text)
+    if path.suffix in (".ini", ".cfg"):
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read_string(text)
+        return parser
+    if path.suffix == ".toml":
+        return tomllib.loads(text)
+    return None
+
+
+def serverless_config(project: Path) -> dict:
+    return yaml.safe_load((project / "serverless.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module", params=COMBINATIONS, ids=["-".join(combination) for combination in COMBINATIONS])
+def combination_project(request, bake):
+    """Bake one API type, architecture and runtime combination."""
+    api_type, architecture, runtime = request.param
+    result = bake(api_type=api_type, architecture=architecture, python_runtime=runtime)
+    assert result.exception is None, result.exception
+    assert result.exit_code == 0
+    return request.param, result.project_path
+
+
+def test_no_unrendered_template_text(combination_project):
+    _, project = combination_project
+
+    for path in generated_files(project):
+        text = path.read_text(encoding="utf-8")
+        assert not UNRENDERED.search(text), f"{path.relative_to(project)} contains unrendered template text"
+
+
+def test_configuration_files_parse(combination_project):
+    _, project = combination_project
+    parsed = [path.name for path in generated_files(project) if parse(path) is not None]
+
+    assert {"serverless.yml", "package.json", "package-lock.json", "tox.ini", ".cfnlintrc.yaml", ".groovylintrc.json"} <= set(parsed)
+
+
+def test_serverless_yml_follows_options(combination_project):
+    (api_type, architecture, runtime), project = combination_project
+    config = serverless_config(project)
+    provider = config["provider"]
+    events = config["functions"]["api"]["events"]
+
+    assert config["service"] == "greeting-service"
+    assert provider["runtime"] == runtime
+    assert provider["architecture"] == architecture
+    assert {next(iter(event)) for event in events} == {"httpApi" if api_type == "http" else "http"}
+    assert [event[next(iter(event))]["path"] for event in events] == ["/", "/{proxy+}"]
+    assert config["package"]["artifact"] == "dist/greeting-service.zip"
+    assert set(config["params"]) == {"default", "dev", "test", "demo", "prod"}
+
+
+def test_makefile_builds_for_options(combination_project):
+    (_, architecture, runtime), project = combination_project
+    makefile = (project / "Makefile").read_text(encoding="utf-8")
+
+    assert f"RUNTIME := {runtime}" in makefile
+    assert f"ARCHITECTURE := {architecture}" in makefile
+
+
+def test_environment_names_match_library(combination_project):
+    _, project = combination_project
+    environment = serverless_config(project)["provider"]["environment"]
+
+    assert set(environment) == {
+        "GREETING_SERVICE_NAME",
+        "GREETING_SERVICE_VERSION",
+        "GREETING_GIT_COMMIT",
+        "GREETING_STAGE",
+        "GREETING_LOG_LEVEL",
+        "GREETING_MAX_NAME_LENGTH",
+        "GREETING_MAX_BODY_BYTES",
+    }
+
+
+def test_cli_without_flags_generates_project(template_snapshot, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "cookiecutter", str(template_snapshot), "--no-input", "--output-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "greeting-service" / "serverless.yml").is_file()
+    assert "greeting-core>=0.1,<0.2" in (tmp_path / "greeting-service" / "requirements.txt").read_text()
+
+
+AWKWARD_NAMES = [
+    "It's \"Quoted\"",
+    "Key: value # not a comment",
+    "@Leading At",
+    "NO",
+    "Costs $5 \\ back\\slash",
+    "${self:service} ${env:HOME}",
+    "Emoji 😀 Ünïcödé",
+]
+
+
+@pytest.mark.parametrize("name", AWKWARD_NAMES, ids=["quotes", "colon-hash", "leading-at", "no", "dollar-backslash", "serverless-variables", "emoji"])
+def test_awkward_name_round_trips(bake, name):
+    result = bake(project_name=name, project_slug="awkward", description=name, author=name)
+    assert result.exception is None, result.exception
+    project = result.project_path
+
+    config = serverless_config(project)
+    package = json.loads((project / "package.json").read_text(encoding="utf-8"))
+    jenkinsfile = (project / "Jenkinsfile").read_text(encoding="utf-8")
+    readme = (project / "README.md").read_text(encoding="utf-8")
+
+    assert config["functions"]["api"]["description"] == escape_serverless_variables(name)
+    assert package["description"] == name
+    assert package["author"] == name
+    (project_literal,) = re.findall(r"^\s*PROJECT_NAME = '((?:[^'\\]|\\.)*)'$", jenkinsfile, re.MULTILINE)
+    assert re.sub(r"\\(.)", r"\1", project_literal) == name
+    heading = readme.splitlines()[0]
+    assert re.sub(r"\\(.)", r"\1", heading) == f"# {name}"
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ({"project_slug": "Bad Slug"}, "project_slug 'Bad Slug' is invalid"),
+        ({"project_name": "42 Greetings"}, "project_slug '42-greetings' is invalid"),
+        ({"aws_region": "moon-1"}, "aws_region 'moon-1' is not an AWS region"),
+        ({"stages": "dev,Prod"}, "stage 'Prod' is invalid"),
+        ({"project_slug": "s" * 60}, "Lambda function name"),
+        ({"greeting_core_requirement": "--index-url=http://example.invalid"}, "starts with '-'"),
+    ],
+    ids=["slug", "name-starting-with-digit", "region", "stage", "name-too-long", "requirement-option"],
+)
+def test_invalid_value_leaves_no_output(template_snapshot, tmp_path, capfd, answers, expected):
+    with pytest.raises(FailedHookException):
+        cookiecutter(str(template_snapshot), no_input=True, extra_context=answers, output_dir=str(tmp_path))
+
+    errors = [line for line in capfd.readouterr().err.splitlines() if line.startswith("ERROR:")]
+    assert len(errors) == 1
+    assert expected in errors[0]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [{"python_runtime": "python3.9"}, {"architecture": "sparc"}, {"api_type": "soap"}],
+    ids=["runtime", "architecture", "api-type"],
+)
+def test_unknown_choice_leaves_no_output(template_snapshot, tmp_path, answers):
+    # cookiecutter rejects a value outside a choice list before the hooks run;
+    # the pre_gen_project hook checks the same lists for other callers.
+    with pytest.raises(ValueError, match="but the choices are"):
+        cookiecutter(str(template_snapshot), no_input=True, extra_context=answers, output_dir=str(tmp_path))
+
+    assert list(tmp_path.iterdir()) == []
