@@ -1,0 +1,121 @@
+"""Zip, unzip, compile and size the deployment packages under comparison."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+# The same fixed metadata as the template's artifact build, so that sizes
+# compare like for like and two builds are byte-identical.
+FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+FILE_MODE = 0o100644
+DIRECTORY_MODE = 0o040755
+
+# Console scripts embed the building interpreter's path and RECORD lists their
+# hashes; pip's own bytecode embeds the temporary install path.
+STRIPPED_DIRECTORIES = {"bin", "__pycache__"}
+STRIPPED_FILES = {"RECORD"}
+
+
+def strip_build_files(root: Path) -> None:
+    """Remove files whose bytes depend on the build machine rather than the sources."""
+    for path in sorted(root.rglob("*"), reverse=True):
+        if path.is_dir() and path.name in STRIPPED_DIRECTORIES:
+            shutil.rmtree(path)
+        elif path.is_file() and path.name in STRIPPED_FILES:
+            path.unlink()
+
+
+def write_zip(root: Path, output: Path) -> None:
+    """Zip every file under ``root`` in byte order with fixed dates and modes."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    entries = sorted(root.rglob("*"), key=lambda path: path.relative_to(root).as_posix().encode())
+    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in entries:
+            name = path.relative_to(root).as_posix()
+            if path.is_dir():
+                info = zipfile.ZipInfo(f"{name}/", date_time=FIXED_DATE_TIME)
+                info.external_attr = (DIRECTORY_MODE << 16) | 0x10
+                archive.writestr(info, b"")
+            else:
+                info = zipfile.ZipInfo(name, date_time=FIXED_DATE_TIME)
+                info.external_attr = FILE_MODE << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, path.read_bytes(), compresslevel=9)
+
+
+def unpack_zip(archive_path: Path, destination: Path) -> None:
+    """Unpack ``archive_path`` into an emptied ``destination``, as Lambda unpacks to /var/task."""
+    if destination.exists():
+        shutil.rmtree(destination)
+    destination.mkdir(parents=True)
+    with zipfile.ZipFile(archive_path) as archive:
+        archive.extractall(destination)
+
+
+def copy_without_bytecode(source: Path, destination: Path) -> None:
+    """Copy a package tree, leaving out every ``__pycache__`` folder."""
+    if destination.exists():
+        shutil.rmtree(destination)
+    shutil.copytree(source, destination, ignore=shutil.ignore_patterns("__pycache__"))
+
+
+def compile_bytecode(root: Path, python: Path) -> None:
+    """Compile every module under ``root`` with ``python``, as unchecked-hash pyc files.
+
+    Unchecked-hash pyc files stay valid whatever the file dates in the zip are.
+    Stripping ``root`` from the recorded file name keeps host paths out of the
+    bytecode; at import, Python replaces that name with the real source path,
+    so tracebacks still point at the shipped ``.py`` files.
+    """
+    command = [
+        str(python), "-m", "compileall",
+        "-q",
+        "--invalidation-mode", "unchecked-hash",
+        "-s", str(root),
+        str(root),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"compileall failed under {root} with exit code {result.returncode}:\n{result.stdout}{result.stderr}")
+
+
+def host_path_leaks(root: Path) -> list[Path]:
+    """Return the pyc files under ``root`` whose bytes contain the absolute path of ``root``."""
+    marker = os.fsencode(root.resolve())
+    return [path for path in sorted(root.rglob("*.pyc")) if marker in path.read_bytes()]
+
+
+def tree_size(root: Path) -> tuple[int, int]:
+    """Return the total size in bytes and the number of files under ``root``."""
+    files = [path for path in root.rglob("*") if path.is_file()]
+    return sum(path.stat().st_size for path in files), len(files)
+
+
+def installed_distributions(root: Path) -> dict[str, str]:
+    """Return the name and version of every distribution installed under ``root``."""
+    versions = {}
+    for metadata in sorted(root.glob("*.dist-info/METADATA")):
+        fields = {}
+        for line in metadata.read_text(encoding="utf-8").splitlines():
+            if not line:
+                break
+            key, _, value = line.partition(": ")
+            fields.setdefault(key, value)
+        versions[fields.get("Name", metadata.parent.name)] = fields.get("Version", "?")
+    return versions
+
+
+def compressed_size_by_entry(archive_path: Path, limit: int) -> list[tuple[str, int]]:
+    """Return the ``limit`` largest top-level entries of a zip by compressed bytes, with all metadata folders as one."""
+    totals: dict[str, int] = {}
+    with zipfile.ZipFile(archive_path) as archive:
+        for info in archive.infolist():
+            top = info.filename.split("/", 1)[0]
+            if top.endswith(".dist-info"):
+                top = "*.dist-info"
+            totals[top] = totals.get(top, 0) + info.compress_size
+    return sorted(totals.items(), key=lambda item: item[1], reverse=True)[:limit]

@@ -1,0 +1,63 @@
+"""Time warm handler calls inside the Lambda runtime's Python version.
+
+Run by measure.py with one JSON argument; it writes each event's call times
+in nanoseconds to the ``output`` path of that argument. Standalone on
+purpose: it runs in an interpreter that sees only the unpacked zip.
+"""
+
+import copy
+import importlib
+import json
+import sys
+import time
+
+
+class Context:
+    """The attributes of the Lambda context object that handlers read."""
+
+    aws_request_id = "8f5e6c0a-5b0e-4c5e-9b0e-0c5e9b0e0c5e"
+    function_name = "hello"
+    function_version = "$LATEST"
+    memory_limit_in_mb = 1024
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:hello"
+    log_group_name = "/aws/lambda/hello"
+    log_stream_name = "2026/12/04/[$LATEST]0123456789abcdef"
+
+    def get_remaining_time_in_millis(self):
+        return 30000
+
+
+def main():
+    spec = json.loads(sys.argv[1])
+    # Only the unpacked zip may provide modules, as on Lambda.
+    sys.path[0] = spec["directory"]
+    module = importlib.import_module(spec["module"])
+    with open(spec["events_path"], encoding="utf-8") as stream:
+        events = json.load(stream)
+    handlers = {label: getattr(module, name) for label, name in spec["handlers"].items()}
+    context = Context()
+
+    for label, handler in handlers.items():
+        response = handler(copy.deepcopy(events[label]), context)
+        if response.get("statusCode") != 200 or response.get("body") != spec["expected_body"]:
+            sys.exit(f"{label}: unexpected response {response!r}")
+
+    # Warm up every path first so that lazy imports and caches are filled.
+    for _ in range(50):
+        for label, handler in handlers.items():
+            handler(copy.deepcopy(events[label]), context)
+
+    timings = {label: [] for label in handlers}
+    for _ in range(spec["iterations"]):
+        for label, handler in handlers.items():
+            event = copy.deepcopy(events[label])
+            start = time.perf_counter_ns()
+            handler(event, context)
+            timings[label].append(time.perf_counter_ns() - start)
+
+    with open(spec["output"], "w", encoding="utf-8") as stream:
+        json.dump(timings, stream)
+
+
+if __name__ == "__main__":
+    main()
