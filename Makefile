@@ -7,13 +7,20 @@ VENV_PYTHON := $(VENV)/bin/python
 TOOLS_STAMP := $(VENV)/.tools-installed
 TOOL_PACKAGES := "tox>=4.20" "build>=1.2" "cookiecutter>=2.7,<3" "setuptools>=69" wheel
 
-# pyenv resolves python3.12 and python3.13 only when PYENV_VERSION lists them,
-# so list every installed 3.11-3.13 after the global version.
+# pyenv's shims resolve python3.12 and python3.13 only when PYENV_VERSION lists
+# them, and tox's interpreter discovery does not see PYENV_VERSION. So list
+# every installed 3.11-3.13 after the global version, and also append their bin
+# folders to PATH, where discovery looks after a shim fails.
 ifneq ($(shell command -v pyenv 2>/dev/null),)
+PYENV_PYTHONS := $(shell pyenv versions --bare | grep -E '^3\.1[1-3]\.[0-9]+$$')
 ifeq ($(origin PYENV_VERSION),undefined)
-PYENV_VERSION := $(shell { pyenv global; pyenv versions --bare | grep -E '^3\.1[1-3]\.[0-9]+$$'; } | awk '!seen[$$0]++' | paste -sd: -)
+PYENV_VERSION := $(shell { pyenv global; printf '%s\n' $(PYENV_PYTHONS); } | awk '!seen[$$0]++' | paste -sd: -)
 endif
 export PYENV_VERSION
+PYENV_BIN_PATH := $(shell for version in $(PYENV_PYTHONS); do echo "$$(pyenv root)/versions/$$version/bin"; done | paste -sd: -)
+ifneq ($(PYENV_BIN_PATH),)
+export PATH := $(PATH):$(PYENV_BIN_PATH)
+endif
 endif
 
 .DEFAULT_GOAL := help
