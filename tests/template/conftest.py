@@ -11,8 +11,9 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TOOLS_DIR = Path(__file__).resolve().parent / "tools"
 
-# Only these reach cookiecutter. Its pre_prompt hook copies the whole template
-# folder, so baking from the repository would also copy .tox, build/ and venvs.
+# Only these reach cookiecutter. Before it runs the pre_prompt hook, cookiecutter
+# copies the whole folder it was given, which in the repository includes .tox,
+# build/ and venvs.
 TEMPLATE_SOURCES = ("cookiecutter.json", "hooks", "template")
 
 if str(REPO_ROOT) not in sys.path:
@@ -25,7 +26,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def run(command: list[str], cwd: Path, timeout: float = 600, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run ``command`` and fail the test with its output when it exits non-zero."""
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env, check=False)
     if result.returncode != 0:
         pytest.fail(
             f"{' '.join(command)} exited with {result.returncode} in {cwd}\n"
@@ -81,3 +82,9 @@ def groovy_lint(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy2(TOOLS_DIR / name, tools / name)
     run(["npm", "ci", "--no-audit", "--no-fund"], cwd=tools)
     return tools / "node_modules" / ".bin" / "npm-groovy-lint"
+
+
+@pytest.fixture(scope="session")
+def run_command():
+    """Return the helper that runs a command and fails the test on a non-zero exit."""
+    return run
