@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import platform
 import shutil
 import subprocess
 import sys
@@ -27,15 +28,17 @@ BENCHMARKS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCHMARKS_DIR.parent
 APPS_DIR = BENCHMARKS_DIR / "apps"
 
-PLATFORM = "manylinux2014_x86_64"
+# Lambda's architecture names and pip's platform tags, keyed by this machine's
+# architecture: the zips have to run here to be measured.
+ARCHITECTURES = {"x86_64": ("x86_64", "manylinux2014_x86_64"), "aarch64": ("arm64", "manylinux2014_aarch64")}
+if platform.machine() not in ARCHITECTURES:
+    raise SystemExit(f"ERROR: machine architecture {platform.machine()!r} has no Lambda counterpart; run on x86_64 or aarch64.")
+TEMPLATE_ARCHITECTURE, PLATFORM = ARCHITECTURES[platform.machine()]
 SERVERLESS_WSGI_VERSION = "3.1.0"
 FLASK_EXAMPLE_REQUIREMENTS = ("Flask==3.1.3", f"serverless-wsgi=={SERVERLESS_WSGI_VERSION}")
 CHALICE_REQUIREMENT = "chalice==1.34.0"
 POWERTOOLS_REQUIREMENTS = ("aws-lambda-powertools==3.37.0",)
 
-# Template answers for the baked project: the runtime the benchmark measures
-# on, and this machine's architecture so that the zip runs here.
-TEMPLATE_ARCHITECTURE = "x86_64"
 TEMPLATE_FILES = ("cookiecutter.json", "hooks", "template")
 LIBRARY_COPY_IGNORED = (".git", ".venv", ".tox", ".work", "build", "dist", "node_modules", "*.egg-info", "__pycache__")
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import os
 import random
-import statistics
+import re
+import shutil
 import subprocess
+import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from events import EXPECTED_BODY
 
@@ -31,11 +35,10 @@ LAMBDA_ENVIRONMENT = {
     "PYTHONDONTWRITEBYTECODE": "1",
 }
 
-# Runs in the fresh interpreter: import the handler, serve one request, then
-# print the peak resident set size (kilobytes on Linux).
+# Runs in the fresh interpreter: import the handler, then serve one request.
 FIRST_RESPONSE_CODE = """\
 {handler_import}
-import json, resource, sys
+import json, sys
 class Context:
     aws_request_id = "8f5e6c0a-5b0e-4c5e-9b0e-0c5e9b0e0c5e"
     function_name = "hello"
@@ -51,7 +54,6 @@ with open({event_path!r}, encoding="utf-8") as stream:
 response = handler(event, Context())
 if response.get("statusCode") != 200 or response.get("body") != {expected!r}:
     sys.exit("unexpected response: " + repr(response))
-print("MAXRSS", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 BARE_HANDLER = f"handler = lambda event, context: {{'statusCode': 200, 'body': {EXPECTED_BODY!r}}}"
@@ -69,11 +71,22 @@ class Subject:
 
 @dataclass
 class ColdSamples:
-    """Wall-clock times in nanoseconds of each kind of fresh-interpreter run, and peak memory."""
+    """Wall-clock and CPU times in nanoseconds of each kind of fresh-interpreter run, and peak memory."""
 
-    import_ns: list[int] = field(default_factory=list)
-    first_response_ns: list[int] = field(default_factory=list)
+    import_wall_ns: list[int] = field(default_factory=list)
+    import_cpu_ns: list[int] = field(default_factory=list)
+    first_wall_ns: list[int] = field(default_factory=list)
+    first_cpu_ns: list[int] = field(default_factory=list)
     max_rss_kb: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RunUsage:
+    """What one finished interpreter used."""
+
+    wall_ns: int
+    cpu_ns: int
+    max_rss_kb: int
 
 
 def runtime_environment() -> dict[str, str]:
@@ -93,16 +106,26 @@ def _first_response_code(subject: Subject, event_path: Path) -> str:
     return FIRST_RESPONSE_CODE.format(handler_import=handler_import, event_path=str(event_path), expected=EXPECTED_BODY)
 
 
-def _timed_run(python: Path, code: str, directory: Path, environment: dict[str, str]) -> tuple[int, str]:
-    """Run ``python -c code`` in ``directory`` and return its wall time and standard output."""
-    start = time.perf_counter_ns()
-    result = subprocess.run(
-        [str(python), "-c", code], cwd=directory, env=environment, capture_output=True, text=True, check=False
-    )
-    elapsed = time.perf_counter_ns() - start
-    if result.returncode != 0:
-        raise RuntimeError(f"cold run failed in {directory} with exit code {result.returncode}:\n{code}\n{result.stderr}")
-    return elapsed, result.stdout
+def _timed_run(python: Path, code: str, directory: Path, environment: dict[str, str]) -> RunUsage:
+    """Run ``python -c code`` in ``directory`` and return its wall time, CPU time and peak memory.
+
+    ``os.wait4`` reports the child's own user and system time, which other
+    processes on a busy machine barely change, unlike its wall-clock time.
+    """
+    with tempfile.TemporaryFile() as output:
+        start = time.perf_counter_ns()
+        process = subprocess.Popen(
+            [str(python), "-c", code], cwd=directory, env=environment, stdout=output, stderr=subprocess.STDOUT
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter_ns() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            output.seek(0)
+            text = output.read().decode("utf-8", "replace")
+            raise RuntimeError(f"cold run failed in {directory} with exit code {process.returncode}:\n{code}\n{text}")
+    cpu_ns = round((usage.ru_utime + usage.ru_stime) * 1e9)
+    return RunUsage(wall_ns=elapsed, cpu_ns=cpu_ns, max_rss_kb=usage.ru_maxrss)
 
 
 def measure_cold(
@@ -122,42 +145,91 @@ def measure_cold(
         order.shuffle(runs)
         for subject, kind in runs:
             directory = subject.directory or empty_dir
+            figures = samples[subject.label]
             if kind == "import":
-                elapsed, _ = _timed_run(python, _import_code(subject), directory, environment)
-                samples[subject.label].import_ns.append(elapsed)
+                usage = _timed_run(python, _import_code(subject), directory, environment)
+                figures.import_wall_ns.append(usage.wall_ns)
+                figures.import_cpu_ns.append(usage.cpu_ns)
             else:
-                elapsed, output = _timed_run(python, _first_response_code(subject, event_path), directory, environment)
-                samples[subject.label].first_response_ns.append(elapsed)
-                samples[subject.label].max_rss_kb.append(_parse_max_rss(output))
+                usage = _timed_run(python, _first_response_code(subject, event_path), directory, environment)
+                figures.first_wall_ns.append(usage.wall_ns)
+                figures.first_cpu_ns.append(usage.cpu_ns)
+                figures.max_rss_kb.append(usage.max_rss_kb)
         if round_number % 5 == 0 or round_number == rounds:
             log(f"cold runs: round {round_number}/{rounds}")
     return samples
 
 
-def _parse_max_rss(output: str) -> int:
-    for line in reversed(output.splitlines()):
-        if line.startswith("MAXRSS "):
-            return int(line.split()[1])
-    raise RuntimeError(f"the cold run printed no MAXRSS line:\n{output}")
+@dataclass(frozen=True)
+class WarmSubject:
+    """An unpacked zip and the handler to call for each event label."""
+
+    label: str
+    directory: Path
+    module: str
+    handlers: dict[str, str]
+
+
+@dataclass
+class WarmSamples:
+    """Per-call wall-clock and thread CPU times in nanoseconds, keyed by event label."""
+
+    wall_ns: dict[str, list[int]] = field(default_factory=dict)
+    cpu_ns: dict[str, list[int]] = field(default_factory=dict)
 
 
 def measure_warm(
-    python: Path, directory: Path, module: str, handlers: dict[str, str], events_path: Path, iterations: int, output: Path
-) -> dict[str, list[int]]:
-    """Time each event's handler call ``iterations`` times in one warm interpreter."""
+    python: Path, subjects: list[WarmSubject], events_path: Path, requests: int, chunk: int, scratch: Path, log
+) -> dict[str, WarmSamples]:
+    """Time ``requests`` calls per event and subject, in chunks that alternate between subjects.
+
+    Each chunk is a new warm interpreter, so that a burst of load on the
+    machine lands on every subject rather than on one.
+    """
+    samples = {subject.label: WarmSamples() for subject in subjects}
+    order = random.Random(20261205)
+    remaining = requests
+    rounds = 0
+    while remaining > 0:
+        iterations = min(chunk, remaining)
+        remaining -= iterations
+        rounds += 1
+        shuffled = list(subjects)
+        order.shuffle(shuffled)
+        for subject in shuffled:
+            result = _run_warm_probe(python, subject, events_path, iterations, scratch / f"warm-{subject.label}.json")
+            for label, timings in result.items():
+                samples[subject.label].wall_ns.setdefault(label, []).extend(timings["wall_ns"])
+                samples[subject.label].cpu_ns.setdefault(label, []).extend(timings["cpu_ns"])
+    log(f"warm requests: {rounds} rounds of up to {chunk} calls per event and build")
+    return samples
+
+
+def _warm_probe_spec(
+    subject: WarmSubject, events_path: Path, iterations: int, output: Path, timed_labels: list[str] | None = None
+) -> dict[str, Any]:
     spec = {
-        "directory": str(directory),
-        "module": module,
-        "handlers": handlers,
+        "directory": str(subject.directory),
+        "module": subject.module,
+        "handlers": subject.handlers,
         "events_path": str(events_path),
         "iterations": iterations,
         "expected_body": EXPECTED_BODY,
         "output": str(output),
     }
+    if timed_labels is not None:
+        spec["timed_labels"] = timed_labels
+    return spec
+
+
+def _run_warm_probe(
+    python: Path, subject: WarmSubject, events_path: Path, iterations: int, output: Path
+) -> dict[str, dict[str, list[int]]]:
+    spec = _warm_probe_spec(subject, events_path, iterations, output)
     # The handlers' own log lines go to /dev/null; only the timings matter here.
     result = subprocess.run(
         [str(python), str(WARM_PROBE), json.dumps(spec)],
-        cwd=directory,
+        cwd=subject.directory,
         env=runtime_environment(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -165,16 +237,8 @@ def measure_warm(
         check=False,
     )
     if result.returncode != 0:
-        raise RuntimeError(f"warm probe failed in {directory} with exit code {result.returncode}:\n{result.stderr}")
+        raise RuntimeError(f"warm probe failed in {subject.directory} with exit code {result.returncode}:\n{result.stderr}")
     return json.loads(output.read_text(encoding="utf-8"))
-
-
-def median_ms(values_ns: list[int]) -> float:
-    return statistics.median(values_ns) / 1e6
-
-
-def min_ms(values_ns: list[int]) -> float:
-    return min(values_ns) / 1e6
 
 
 def import_time_by_package(python: Path, subject: Subject, event_path: Path, limit: int) -> list[tuple[str, float]]:
@@ -202,3 +266,76 @@ def import_time_by_package(python: Path, subject: Subject, event_path: Path, lim
         package = name.split(".", 1)[0]
         totals[package] = totals.get(package, 0.0) + float(self_us)
     return sorted(totals.items(), key=lambda item: item[1], reverse=True)[:limit]
+
+
+# Cachegrind without its cache simulation only counts executed instructions,
+# which makes it the cheapest valgrind tool for that (about 20 times slower
+# than a normal run).
+VALGRIND_COMMAND = ("valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null")
+INSTRUCTIONS_PATTERN = re.compile(r"I\s+refs:\s+([\d,]+)")
+
+
+def valgrind_available() -> bool:
+    return shutil.which(VALGRIND_COMMAND[0]) is not None
+
+
+def _count_instructions(arguments: list[str], directory: Path) -> int:
+    """Return the user-space instructions that ``arguments`` executes under valgrind."""
+    # A fixed hash seed makes the count repeat exactly from run to run.
+    environment = {**runtime_environment(), "PYTHONHASHSEED": "0"}
+    result = subprocess.run(
+        [*VALGRIND_COMMAND, *arguments], cwd=directory, env=environment, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"valgrind run failed in {directory} with exit code {result.returncode}:\n{result.stderr[-4000:]}")
+    match = INSTRUCTIONS_PATTERN.search(result.stderr)
+    if match is None:
+        raise RuntimeError(f"valgrind printed no instruction count:\n{result.stderr[-4000:]}")
+    return int(match.group(1).replace(",", ""))
+
+
+def count_cold_instructions(
+    python: Path, subjects: list[Subject], event_path: Path, empty_dir: Path, log
+) -> dict[str, int]:
+    """Return the instructions of each subject's import and first response, two valgrind runs at a time."""
+
+    def count(subject: Subject) -> int:
+        code = _first_response_code(subject, event_path)
+        return _count_instructions([str(python), "-c", code], subject.directory or empty_dir)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        counts = dict(zip([subject.label for subject in subjects], pool.map(count, subjects), strict=True))
+    log(f"instruction counts: {len(subjects)} cold runs")
+    return counts
+
+
+def count_warm_instructions(
+    python: Path, subjects: list[WarmSubject], events_path: Path, requests: int, scratch: Path, log
+) -> dict[str, dict[str, float]]:
+    """Return the instructions per warm call of each subject and event.
+
+    One run stops after the warm-up, and one per event adds ``requests`` calls;
+    the difference divided by ``requests`` is one call's cost.
+    """
+    jobs = []
+    for subject in subjects:
+        jobs.append((subject, None))
+        jobs.extend((subject, label) for label in subject.handlers)
+
+    def count(job: tuple[WarmSubject, str | None]) -> int:
+        subject, label = job
+        name = f"valgrind-{subject.label}-{label or 'baseline'}.json".replace(" ", "-")
+        spec = _warm_probe_spec(
+            subject, events_path, requests if label else 0, scratch / name, [label] if label else []
+        )
+        return _count_instructions([str(python), str(WARM_PROBE), json.dumps(spec)], subject.directory)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        totals = list(pool.map(count, jobs))
+    baselines = {subject.label: total for (subject, label), total in zip(jobs, totals, strict=True) if label is None}
+    per_call: dict[str, dict[str, float]] = {subject.label: {} for subject in subjects}
+    for (subject, label), total in zip(jobs, totals, strict=True):
+        if label is not None:
+            per_call[subject.label][label] = (total - baselines[subject.label]) / requests
+    log(f"instruction counts: {len(jobs)} warm runs")
+    return per_call

@@ -26,6 +26,10 @@ from events import benchmark_events
 BENCHMARKS_DIR = Path(__file__).resolve().parent
 DEFAULT_WORK_DIR = BENCHMARKS_DIR / ".work"
 DEFAULT_OUTPUT = BENCHMARKS_DIR / "RESULTS.md"
+# Warm requests per event in one interpreter before the next build takes a turn.
+WARM_CHUNK = 250
+# Warm calls per event under valgrind; the count is exact, so a few suffice.
+INSTRUCTION_REQUESTS = 100
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -33,6 +37,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=40, help="cold-start rounds; each round starts every zip twice (default: 40)")
     parser.add_argument("--requests", type=int, default=2000, help="timed warm requests per event type and build (default: 2000)")
     parser.add_argument("--runtime", default="python3.12", help="Lambda runtime whose Python version runs the zips (default: python3.12)")
+    parser.add_argument("--no-instructions", action="store_true", help="skip the instruction counts under valgrind (about 2 minutes)")
     parser.add_argument("--reuse-builds", action="store_true", help="measure the zips of the previous run instead of building them again")
     parser.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR, help="folder for builds, zips and venvs (default: benchmarks/.work)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="Markdown page to write (default: benchmarks/RESULTS.md)")
@@ -111,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     work_dir = arguments.work_dir.resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
+    load_at_start = f"{os.getloadavg()[0]:.2f}"
 
     python = runtime_interpreter(arguments.runtime, work_dir)
     interpreter = describe_interpreter(python)
@@ -156,20 +162,26 @@ def main(argv: list[str] | None = None) -> int:
     log(f"cold runs: {arguments.runs} rounds of {len(subjects) * 2} fresh interpreters")
     cold = measure.measure_cold(python, subjects, cold_event_path, arguments.runs, empty_dir, log)
 
-    warm = {}
+    warm_subjects = []
     for build in builds.BUILDS:
         handlers = {"REST GET": build.rest_handler, "REST POST": build.rest_handler}
         if build.http_handler is not None:
             handlers.update({"HTTP API GET": build.http_handler, "HTTP API POST": build.http_handler})
-        log(f"warm requests: {build.key}")
-        warm[build.key] = measure.measure_warm(
-            python,
-            work_dir / "unpacked" / f"{build.key}-bytecode",
-            build.module,
-            handlers,
-            events_path,
-            arguments.requests,
-            work_dir / f"warm-{build.key}.json",
+        directory = work_dir / "unpacked" / f"{build.key}-bytecode"
+        warm_subjects.append(measure.WarmSubject(build.key, directory, build.module, handlers))
+    warm = measure.measure_warm(
+        python, warm_subjects, events_path, arguments.requests, WARM_CHUNK, work_dir, log
+    )
+
+    cold_instructions = warm_instructions = None
+    if arguments.no_instructions:
+        log("instruction counts: skipped (--no-instructions)")
+    elif not measure.valgrind_available():
+        log("instruction counts: skipped because valgrind is not installed")
+    else:
+        cold_instructions = measure.count_cold_instructions(python, subjects, cold_event_path, empty_dir, log)
+        warm_instructions = measure.count_warm_instructions(
+            python, warm_subjects, events_path, INSTRUCTION_REQUESTS, work_dir, log
         )
 
     ours = next(subject for subject in subjects if subject.label == report.OURS)
@@ -180,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         report.ReportInput(
             date=datetime.now(UTC),
             machine=describe_machine(),
+            load_average=(load_at_start, f"{os.getloadavg()[0]:.2f}"),
             interpreter=interpreter,
             runtime=arguments.runtime,
             host_python=platform.python_version(),
@@ -189,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
             sizes=sizes,
             cold=cold,
             warm=warm,
+            cold_instructions=cold_instructions,
+            warm_instructions=warm_instructions,
             import_profile=import_profile,
             zip_breakdown=zip_breakdown,
             duration_s=time.monotonic() - started,

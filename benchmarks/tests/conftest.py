@@ -1,4 +1,4 @@
-"""Make the benchmark modules importable, as run.py sees them."""
+"""Make the benchmark modules importable, as run.py imports them."""
 
 import sys
 from pathlib import Path
