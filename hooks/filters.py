@@ -15,7 +15,10 @@ from jinja2.ext import Extension
 # (osls 4.3.1, lib/configuration/variables/parse.js).
 SERVERLESS_VARIABLE = re.compile(r"(\\*)\$\{")
 
-MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# Characters that can open Markdown syntax anywhere in a line; "$" opens math on GitHub.
+MARKDOWN_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~$&])")
+# A leading "-", "=", or digits followed by "." or ")" would start a list or a heading underline.
+MARKDOWN_LINE_START = re.compile(r"^(\d*)([-=.)])")
 
 # Plain scalars that YAML 1.1 parsers such as PyYAML read as booleans or null.
 YAML_NON_STRING_WORDS = frozenset(
@@ -52,8 +55,9 @@ def groovy_string(text: str) -> str:
 
 
 def markdown_text(text: str) -> str:
-    """Backslash-escape every ASCII punctuation character, as CommonMark allows."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """Backslash-escape the characters that would turn ``text`` into Markdown syntax."""
+    escaped = MARKDOWN_INLINE_SPECIAL.sub(r"\\\1", text)
+    return MARKDOWN_LINE_START.sub(r"\1\\\2", escaped)
 
 
 def comment_text(text: str) -> str:

@@ -17,6 +17,8 @@ AWKWARD = [
     "${self:service}",
     "\\${self:service}",
     "emoji 😀 ünïcödé",
+    "- starts like a list",
+    "1. starts like a numbered list",
 ]
 
 
@@ -56,7 +58,8 @@ def test_markdown_text_escapes_punctuation(text):
     escaped = filters.markdown_text(text)
 
     assert re.sub(r"\\(.)", r"\1", escaped) == text
-    assert not re.search(r"(?<!\\)[#*_`\[\]<>]", escaped)
+    assert not re.search(r"(?<!\\)[#*_`\[\]<>$]", escaped)
+    assert not re.match(r"\d*[-.]", escaped)
 
 
 @pytest.mark.parametrize(("key", "expected"), [("dev", "dev"), ("no", '"no"'), ("On", '"On"')])
