@@ -89,7 +89,7 @@ def build_wheel(dist_dir: Path) -> Path:
     """Build greeting_core's wheel into dist_dir and return its path."""
     shutil.rmtree(dist_dir, ignore_errors=True)
     run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist_dir), "."],
+        [sys.executable, "-m", "build", "--quiet", "--wheel", "--outdir", str(dist_dir), "."],
         cwd=REPO_ROOT,
     )
     wheels = sorted(dist_dir.glob("greeting_core-*.whl"))
@@ -126,6 +126,18 @@ def generate_project(work_dir: Path, wheel: Path) -> Path:
     return Path(project)
 
 
+def commit_project(project: Path) -> None:
+    """Commit the project to a new git repository, as a new user would.
+
+    The build stamps the version and commit from git; without its own
+    repository, the project would report this checkout's commit instead.
+    """
+    identity = ["-c", "user.name=make demo", "-c", "user.email=demo@example.invalid"]
+    run(["git", "init", "--quiet", "--initial-branch=main"], cwd=project)
+    run(["git", "add", "--all"], cwd=project)
+    run(["git", *identity, "commit", "--quiet", "--message", "Generate the project"], cwd=project)
+
+
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:
@@ -149,11 +161,32 @@ def wait_for_server(base_url: str, server: subprocess.Popen) -> None:
     raise StepFailed(f"{base_url}/health did not respond within {SERVER_START_TIMEOUT_S} s")
 
 
-def start_server(project: Path, port: int) -> subprocess.Popen:
-    """Start `make offline` in its own process group so it can be stopped whole."""
-    command = ["make", "offline", f"PORT={port}"]
-    print(f"  $ {' '.join(command)}", flush=True)
-    return subprocess.Popen(command, cwd=project, start_new_session=True)
+def start_server(project: Path, port: int, log_path: Path) -> subprocess.Popen:
+    """Start `make offline` in its own process group so it can be stopped whole.
+
+    The server's output goes to log_path, so that the requests and responses
+    stay readable on the terminal.
+    """
+    command = ["make", "offline", f"PORT={port}", f"LAMBDA_PORT={free_port()}"]
+    print(f"  $ {' '.join(command)} > {log_path}", flush=True)
+    with log_path.open("wb") as log_file:
+        return subprocess.Popen(
+            command,
+            cwd=project,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def print_log_tail(log_path: Path, lines: int = 40) -> None:
+    """Print the end of the server log, to explain a failed step."""
+    if not log_path.exists():
+        return
+    tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+    print(f"  last lines of {log_path}:", file=sys.stderr)
+    for line in tail:
+        print(f"    {line}", file=sys.stderr)
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -199,9 +232,9 @@ def send_demo_requests(base_url: str) -> None:
         raise StepFailed("; ".join(failures))
 
 
-def print_try_it(base_url: str) -> None:
+def print_try_it(base_url: str, log_path: Path) -> None:
     """Print the URL and a few curl lines for a server left running."""
-    print(f"\nThe service is running at {base_url}. Try:")
+    print(f"\nThe service is running at {base_url}; its log is {log_path}. Try:")
     print(f"  curl {base_url}/")
     print(f"  curl '{base_url}/?name=Ada'")
     print(f"  curl -d Grace {base_url}/")
@@ -241,8 +274,9 @@ def run_demo(args: argparse.Namespace) -> None:
 
     with step(1, "build the greeting_core wheel"):
         wheel = build_wheel(work_dir / "dist")
-    with step(2, "generate a project from the template with its defaults"):
+    with step(2, "generate a project with the template defaults and commit it to git"):
         project = generate_project(work_dir, wheel)
+        commit_project(project)
     with step(3, "install the project and run its tests"):
         run(["make", "install"], cwd=project)
         run(["make", "test"], cwd=project)
@@ -250,15 +284,19 @@ def run_demo(args: argparse.Namespace) -> None:
         run(["make", "package", "STAGE=dev"], cwd=project)
 
     server: subprocess.Popen | None = None
+    log_path = work_dir / "offline.log"
     try:
         with step(5, f"start the project under serverless-offline on {base_url}"):
-            server = start_server(project, port)
+            server = start_server(project, port, log_path)
             wait_for_server(base_url, server)
         with step(6, "send requests over HTTP"):
             send_demo_requests(base_url)
         if args.serve:
-            print_try_it(base_url)
+            print_try_it(base_url, log_path)
             server.wait()
+    except StepFailed:
+        print_log_tail(log_path)
+        raise
     except KeyboardInterrupt:
         print("\nStopping.")
     finally:
