@@ -153,6 +153,16 @@ def test_awkward_name_round_trips(bake, name):
     assert re.sub(r"\\(.)", r"\1", heading) == f"# {name}"
 
 
+def test_injection_shaped_name_stays_data(bake):
+    # Would close the hooks' raw string literal if answers were pasted in as code.
+    name = "x'''); open('INJECTED', 'w') #"
+    result = bake(project_name=name, project_slug="injection")
+
+    assert result.exception is None, result.exception
+    assert not (result.project_path / "INJECTED").exists()
+    assert json.loads((result.project_path / "package.json").read_text(encoding="utf-8"))["name"] == "injection"
+
+
 @pytest.mark.parametrize(
     ("answers", "expected"),
     [
