@@ -30,21 +30,23 @@ def strip_build_files(root: Path) -> None:
 
 
 def write_zip(root: Path, output: Path) -> None:
-    """Zip every file under ``root`` in byte order with fixed dates and modes."""
+    """Zip every file and folder under ``root``, sorted by entry name as bytes, with fixed dates and modes."""
     output.parent.mkdir(parents=True, exist_ok=True)
-    entries = sorted(root.rglob("*"), key=lambda path: path.relative_to(root).as_posix().encode())
+    entries = {}
+    for path in root.rglob("*"):
+        name = path.relative_to(root).as_posix()
+        entries[f"{name}/" if path.is_dir() else name] = path
+
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for path in entries:
-            name = path.relative_to(root).as_posix()
-            if path.is_dir():
-                info = zipfile.ZipInfo(f"{name}/", date_time=FIXED_DATE_TIME)
+        for name in sorted(entries, key=str.encode):
+            info = zipfile.ZipInfo(name, date_time=FIXED_DATE_TIME)
+            if name.endswith("/"):
                 info.external_attr = (DIRECTORY_MODE << 16) | 0x10
                 archive.writestr(info, b"")
             else:
-                info = zipfile.ZipInfo(name, date_time=FIXED_DATE_TIME)
                 info.external_attr = FILE_MODE << 16
                 info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, path.read_bytes(), compresslevel=9)
+                archive.writestr(info, entries[name].read_bytes(), compresslevel=9)
 
 
 def unpack_zip(archive_path: Path, destination: Path) -> None:

@@ -168,6 +168,7 @@ class WarmSubject:
     directory: Path
     module: str
     handlers: dict[str, str]
+    environment: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -279,10 +280,10 @@ def valgrind_available() -> bool:
     return shutil.which(VALGRIND_COMMAND[0]) is not None
 
 
-def _count_instructions(arguments: list[str], directory: Path) -> int:
+def _count_instructions(arguments: list[str], directory: Path, extra_environment: dict[str, str] | None = None) -> int:
     """Return the user-space instructions that ``arguments`` executes under valgrind."""
     # A fixed hash seed makes the count repeat exactly from run to run.
-    environment = {**runtime_environment(), "PYTHONHASHSEED": "0"}
+    environment = {**runtime_environment(), "PYTHONHASHSEED": "0", **(extra_environment or {})}
     result = subprocess.run(
         [*VALGRIND_COMMAND, *arguments], cwd=directory, env=environment, capture_output=True, text=True, check=False
     )
@@ -328,7 +329,7 @@ def count_warm_instructions(
         spec = _warm_probe_spec(
             subject, events_path, requests if label else 0, scratch / name, [label] if label else []
         )
-        return _count_instructions([str(python), str(WARM_PROBE), json.dumps(spec)], subject.directory)
+        return _count_instructions([str(python), str(WARM_PROBE), json.dumps(spec)], subject.directory, subject.environment)
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         totals = list(pool.map(count, jobs))

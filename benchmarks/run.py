@@ -30,11 +30,12 @@ DEFAULT_OUTPUT = BENCHMARKS_DIR / "RESULTS.md"
 WARM_CHUNK = 250
 # Warm calls per event under valgrind; the count is exact, so a few suffice.
 INSTRUCTION_REQUESTS = 100
+QUIET_ENVIRONMENT = {"GREETING_LOG_LEVEL": "WARNING"}
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=40, help="cold-start rounds; each round starts every zip twice (default: 40)")
+    parser.add_argument("--runs", type=int, default=30, help="cold-start rounds; each round starts every zip twice (default: 30)")
     parser.add_argument("--requests", type=int, default=2000, help="timed warm requests per event type and build (default: 2000)")
     parser.add_argument("--runtime", default="python3.12", help="Lambda runtime whose Python version runs the zips (default: python3.12)")
     parser.add_argument("--no-instructions", action="store_true", help="skip the instruction counts under valgrind (about 2 minutes)")
@@ -180,8 +181,11 @@ def main(argv: list[str] | None = None) -> int:
         log("instruction counts: skipped because valgrind is not installed")
     else:
         cold_instructions = measure.count_cold_instructions(python, subjects, cold_event_path, empty_dir, log)
+        # The same zip without its access log line shows what logging costs per request.
+        ours = warm_subjects[-1]
+        quiet = measure.WarmSubject(report.OURS_QUIET, ours.directory, ours.module, ours.handlers, QUIET_ENVIRONMENT)
         warm_instructions = measure.count_warm_instructions(
-            python, warm_subjects, events_path, INSTRUCTION_REQUESTS, work_dir, log
+            python, [*warm_subjects, quiet], events_path, INSTRUCTION_REQUESTS, work_dir, log
         )
 
     ours = next(subject for subject in subjects if subject.label == report.OURS)
