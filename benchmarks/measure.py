@@ -297,16 +297,22 @@ def _count_instructions(arguments: list[str], directory: Path, extra_environment
 
 def count_cold_instructions(
     python: Path, subjects: list[Subject], event_path: Path, empty_dir: Path, log
-) -> dict[str, int]:
-    """Return the instructions of each subject's import and first response, two valgrind runs at a time."""
+) -> dict[str, dict[str, int]]:
+    """Return the instructions of each subject's import and of its import and first response, keyed "import" and "first"."""
+    jobs = [(subject, kind) for subject in subjects for kind in ("import", "first")]
 
-    def count(subject: Subject) -> int:
-        code = _first_response_code(subject, event_path)
+    def count(job: tuple[Subject, str]) -> int:
+        subject, kind = job
+        code = _import_code(subject) if kind == "import" else _first_response_code(subject, event_path)
         return _count_instructions([str(python), "-c", code], subject.directory or empty_dir)
 
+    # Counts do not depend on load, so the runs may share the cores.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        counts = dict(zip([subject.label for subject in subjects], pool.map(count, subjects), strict=True))
-    log(f"instruction counts: {len(subjects)} cold runs")
+        totals = list(pool.map(count, jobs))
+    counts: dict[str, dict[str, int]] = {subject.label: {} for subject in subjects}
+    for (subject, kind), total in zip(jobs, totals, strict=True):
+        counts[subject.label][kind] = total
+    log(f"instruction counts: {len(jobs)} cold runs")
     return counts
 
 

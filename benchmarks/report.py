@@ -38,7 +38,7 @@ class ReportInput:
     sizes: dict[str, dict[str, int]]
     cold: dict[str, ColdSamples]
     warm: dict[str, WarmSamples]
-    cold_instructions: dict[str, int] | None
+    cold_instructions: dict[str, dict[str, int]] | None
     warm_instructions: dict[str, dict[str, float]] | None
     import_profile: list[tuple[str, float]]
     zip_breakdown: list[tuple[str, int]]
@@ -138,8 +138,8 @@ def _target_section(data: ReportInput, figures: dict[str, ColdFigures]) -> list[
         ours_cpu, baseline_cpu = getattr(ours, f"{kind}_cpu"), getattr(baseline, f"{kind}_cpu")
         wall_ratio = ours_wall.median / baseline_wall.median
         instructions_cell, judged = "not counted", wall_ratio
-        if counted and kind == "first":
-            instruction_ratio = _net_instructions(data, OURS) / _net_instructions(data, BASELINE)
+        if counted:
+            instruction_ratio = _net_instructions(data, OURS, kind) / _net_instructions(data, BASELINE, kind)
             instructions_cell, judged = f"{instruction_ratio:.2f}×", instruction_ratio
         lines.append(
             f"| {title} | ≤ {COLD_START_TARGET:.2f}× | {instructions_cell} "
@@ -168,8 +168,8 @@ def _target_section(data: ReportInput, figures: dict[str, ColdFigures]) -> list[
     return lines
 
 
-def _net_instructions(data: ReportInput, label: str) -> int:
-    return data.cold_instructions[label] - data.cold_instructions[BARE]
+def _net_instructions(data: ReportInput, label: str, kind: str = "first") -> int:
+    return data.cold_instructions[label][kind] - data.cold_instructions[BARE][kind]
 
 
 def _instruction_section(data: ReportInput) -> list[str]:
@@ -179,22 +179,24 @@ def _instruction_section(data: ReportInput) -> list[str]:
         "## Instruction counts",
         "",
         (
-            "User-space instructions counted by valgrind's cachegrind (`--cache-sim=no`, `PYTHONHASHSEED=0`): one cold run "
-            "per zip (import and first response, less a bare interpreter with a trivial handler), and per warm call the "
-            "difference between a run with 100 calls of one event and a run without, divided by 100. "
-            "Kernel work such as reading files is not counted."
+            "User-space instructions counted by valgrind's cachegrind (`--cache-sim=no`, `PYTHONHASHSEED=0`). Cold "
+            "starts: one run per zip and kind, less a bare interpreter (`python -c pass`, or the first-response probe "
+            "with a trivial handler). Warm calls: the difference between a run with 100 calls of one event and a run "
+            "without, divided by 100. Kernel work such as reading files is not counted."
         ),
         "",
-        "| Build | Zip contents | Cold start (millions) | Ratio |",
-        "|---|---|---:|---:|",
+        "| Build | Zip contents | Import (millions) | Ratio | Import and first response (millions) | Ratio |",
+        "|---|---|---:|---:|---:|---:|",
     ]
-    baseline = _net_instructions(data, BASELINE)
     for build in BUILDS:
         for variant in VARIANTS:
             label = f"{build.key}/{variant}"
             contents = "sources only" if variant == "sources" else "sources + bytecode"
-            net = _net_instructions(data, label)
-            lines.append(f"| {build.title} | {contents} | {net / 1e6:.0f} | {net / baseline:.2f}× |")
+            cells = []
+            for kind in ("import", "first"):
+                net = _net_instructions(data, label, kind)
+                cells.append(f"{net / 1e6:.0f} | {net / _net_instructions(data, BASELINE, kind):.2f}×")
+            lines.append(f"| {build.title} | {contents} | " + " | ".join(cells) + " |")
     lines.extend(["", "| Build | " + " | ".join(f"{label} (thousands)" for label in EVENT_LABELS) + " |"])
     lines.append("|---|" + "---:|" * len(EVENT_LABELS))
     baseline_warm = data.warm_instructions[BASELINE_BUILD]
@@ -329,7 +331,7 @@ def _analysis_lines(data: ReportInput) -> list[str]:
             "per-request work: the event checks, the public path middleware, content negotiation on `Accept`, the "
             "standard response headers and the JSON access-log line. The access-log line alone costs "
             f"{(ours - quiet) / 1e3:.0f} thousand of the {(ours - baseline) / 1e3:.0f} thousand extra instructions of a "
-            "REST `GET`, so no build that keeps these features can match the bare example."
+            "REST `GET`. greeting_core cannot match the bare example while it keeps these features; it can only narrow the gap."
         )
     sources = data.sizes[f"{OURS_BUILD}/sources"]["zip_bytes"]
     bytecode = data.sizes[OURS]["zip_bytes"]
