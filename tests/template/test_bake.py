@@ -185,6 +185,25 @@ def test_invalid_value_leaves_no_output(template_snapshot, tmp_path, capfd, answ
     assert list(tmp_path.iterdir()) == []
 
 
+def test_cli_rejection_prints_no_traceback(template_snapshot, tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "cookiecutter", str(template_snapshot), "--no-input",
+            "--output-dir", str(tmp_path), "project_slug=Bad_Slug",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+
+    assert result.returncode != 0
+    assert "ERROR: project_slug 'Bad_Slug' is invalid" in output
+    assert "Traceback" not in output
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     "answers",
     [{"python_runtime": "python3.9"}, {"architecture": "sparc"}, {"api_type": "soap"}],
