@@ -4,6 +4,11 @@ pip installs the runtime dependencies as wheels for the Lambda platform and
 Python version. The zip then receives the handler, chosen by an allow-list, and
 those dependencies, with fixed timestamps, order and permissions so that two
 builds of the same sources are byte-identical.
+
+Lambda unpacks the zip to a read-only /var/task, where Python cannot cache
+bytecode, so a zip of sources compiles every module again on each cold start.
+The build therefore adds bytecode compiled by the runtime's exact Python
+version next to the sources, which stay for readable tracebacks.
 """
 
 import argparse
@@ -40,6 +45,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--requirements", type=Path, default=PROJECT_ROOT / "requirements.txt", help="pinned runtime requirements")
     parser.add_argument("--build-dir", type=Path, default=PROJECT_ROOT / "build" / "lambda", help="staging folder, emptied first")
     parser.add_argument("--output", type=Path, required=True, help="path of the zip to write")
+    parser.add_argument(
+        "--no-bytecode",
+        dest="bytecode",
+        action="store_false",
+        help="ship sources only, for a machine without the runtime's Python version; every cold start then compiles them",
+    )
     return parser.parse_args(argv)
 
 
@@ -82,6 +93,57 @@ def strip_unreproducible_files(root: Path) -> None:
             path.unlink()
 
 
+def find_runtime_python(runtime: str) -> str:
+    """Return an interpreter of the runtime's exact Python version: this one, or ``runtime`` on PATH."""
+    version = python_version(runtime)
+    if f"{sys.version_info.major}.{sys.version_info.minor}" == version:
+        return sys.executable
+    candidate = shutil.which(runtime)
+    if candidate is not None:
+        # A pyenv shim exists for every version pyenv knows, installed or not.
+        result = subprocess.run(
+            [candidate, "-c", "import sys; print(*sys.version_info[:2], sep='.')"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode == 0 and result.stdout.strip() == version:
+            return candidate
+    raise SystemExit(
+        f"ERROR: bytecode for {runtime} must be compiled by Python {version}, and neither this interpreter "
+        f"(Python {sys.version_info.major}.{sys.version_info.minor}) nor '{runtime}' on PATH is that version. "
+        f"Install Python {version} and put '{runtime}' on PATH, or pass --no-bytecode to ship sources only "
+        "(slower cold starts)."
+    )
+
+
+def compile_bytecode(root: Path, python: str) -> None:
+    """Compile every module under ``root`` to unchecked-hash bytecode with ``python``, the runtime's version.
+
+    Unchecked-hash pyc files do not depend on file dates, so the zip's fixed
+    dates keep them valid. Stripping ``root`` from the file names recorded in
+    the bytecode keeps this machine's paths out of the zip; at import, Python
+    replaces those names with the real source paths for tracebacks.
+    """
+    command = [
+        python,
+        # Isolated mode ignores PYTHONPYCACHEPREFIX and PYTHONOPTIMIZE, which
+        # would put the bytecode elsewhere or under names Lambda never loads.
+        "-I",
+        "-m", "compileall",
+        "-q",
+        "--invalidation-mode", "unchecked-hash",
+        "-s", str(root),
+        str(root),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(
+            f"ERROR: compileall failed with exit code {result.returncode} while compiling {root} with {python}:\n"
+            f"{result.stdout}{result.stderr}"
+        )
+
+
 def write_zip(root: Path, output: Path) -> None:
     """Write every file and folder under ``root``, sorted by entry name as bytes, with fixed metadata."""
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -104,8 +166,10 @@ def write_zip(root: Path, output: Path) -> None:
     os.replace(temporary, output)
 
 
-def build(runtime: str, architecture: str, requirements: Path, build_dir: Path, output: Path) -> None:
-    """Run every build step: install, copy, strip, zip."""
+def build(runtime: str, architecture: str, requirements: Path, build_dir: Path, output: Path, bytecode: bool = True) -> None:
+    """Run every build step: install, copy, strip, compile, zip."""
+    # Look for the compiler first, so that a missing one fails before pip runs.
+    compiler = find_runtime_python(runtime) if bytecode else None
     if build_dir.exists():
         shutil.rmtree(build_dir)
     build_dir.mkdir(parents=True)
@@ -113,6 +177,8 @@ def build(runtime: str, architecture: str, requirements: Path, build_dir: Path, 
     install_dependencies(requirements, build_dir, runtime, architecture)
     copy_handler(build_dir)
     strip_unreproducible_files(build_dir)
+    if compiler is not None:
+        compile_bytecode(build_dir, compiler)
 
     write_zip(build_dir, output)
 
@@ -120,7 +186,7 @@ def build(runtime: str, architecture: str, requirements: Path, build_dir: Path, 
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     try:
-        build(arguments.runtime, arguments.architecture, arguments.requirements.resolve(), arguments.build_dir.resolve(), arguments.output.resolve())
+        build(arguments.runtime, arguments.architecture, arguments.requirements.resolve(), arguments.build_dir.resolve(), arguments.output.resolve(), arguments.bytecode)
     except subprocess.CalledProcessError as error:
         print(f"ERROR: pip failed with exit code {error.returncode} while installing {arguments.requirements}; read its output above.", file=sys.stderr)
         return 1

@@ -152,7 +152,8 @@ def test_zip_holds_only_handler_and_dependencies(project, compiled_templates):
     assert "flask/__init__.py" in names
     assert "serverless_wsgi.py" in names
     assert [name for name in names if FORBIDDEN_IN_ZIP.search(name)] == []
-    assert [name for name in names if "__pycache__" in name or name.endswith(("/RECORD", ".pyc"))] == []
+    assert [name for name in names if name.endswith("/RECORD")] == []
+    assert sorted(name for name in names if name.endswith(".pyc")) == expected_bytecode(names, project.answers["python_runtime"])
     assert names == sorted(names, key=str.encode)
     assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
     assert {info.external_attr >> 16 for info in infos if not info.is_dir()} == {0o100644}
@@ -169,6 +170,96 @@ def test_two_builds_are_identical(project, compiled_templates):
     project.make("build")
 
     assert artifact.read_bytes() == first
+
+
+def expected_bytecode(names: list[str], runtime: str) -> list[str]:
+    """Return, sorted, the pyc entry the build adds for every module in ``names``."""
+    tag = "cpython-" + runtime.removeprefix("python").replace(".", "")
+    bytecode = []
+    for name in names:
+        if name.endswith(".py"):
+            folder, _, module = name.rpartition("/")
+            bytecode.append(f"{folder}/__pycache__/{module[:-3]}.{tag}.pyc".lstrip("/"))
+    return sorted(bytecode)
+
+
+def runtime_environment() -> dict[str, str]:
+    """Return this environment without PYTHONPATH and with bytecode writing off, as on Lambda."""
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    environment["PYTHONDONTWRITEBYTECODE"] = "1"
+    return environment
+
+
+def test_zip_bytecode_is_unchecked_hash_without_build_paths(project, compiled_templates):
+    artifact = project.path / "dist" / f"{project.answers['project_slug']}.zip"
+
+    with zipfile.ZipFile(artifact) as archive:
+        bytecode = {name: archive.read(name) for name in archive.namelist() if name.endswith(".pyc")}
+
+    # Bit 0 of the pyc flags marks a hash-based pyc, bit 1 one whose source is checked.
+    assert {int.from_bytes(data[4:8], "little") for data in bytecode.values()} == {0b01}
+    assert [name for name, data in bytecode.items() if str(project.path).encode() in data] == []
+
+
+def test_zip_bytecode_tracebacks_show_sources(project, compiled_templates, tmp_path):
+    artifact = project.path / "dist" / f"{project.answers['project_slug']}.zip"
+    with zipfile.ZipFile(artifact) as archive:
+        archive.extractall(tmp_path)
+
+    result = subprocess.run(
+        [project.answers["python_runtime"], "-c", "from greeting_core import greet; greet(42)"],
+        cwd=tmp_path,
+        env=runtime_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert f'File "{tmp_path / "greeting_core" / "greeting.py"}"' in result.stderr
+    assert "name.strip()" in result.stderr
+
+
+def test_zip_bytecode_runs_without_compiling(project, compiled_templates, tmp_path):
+    artifact = project.path / "dist" / f"{project.answers['project_slug']}.zip"
+    with zipfile.ZipFile(artifact) as archive:
+        archive.extractall(tmp_path)
+    # Python loads an unchecked-hash pyc without reading its source, so a
+    # broken source proves that the shipped bytecode is what runs.
+    (tmp_path / "greeting_core" / "greeting.py").write_text("raise SystemExit('compiled the source')\n", encoding="utf-8")
+
+    result = project.run(
+        [project.answers["python_runtime"], "-c", "from greeting_core import greet; print(greet('Ada'))"],
+        cwd=tmp_path,
+        env=runtime_environment(),
+    )
+
+    assert result.stdout == "Hello Ada World!\n"
+
+
+def test_build_without_runtime_python_names_fix(project, tmp_path):
+    runtime = project.answers["python_runtime"]
+    # A PATH holding only this test's interpreter, another version than the
+    # runtime's, hides the runtime's interpreter.
+    assert f"python{sys.version_info.major}.{sys.version_info.minor}" != runtime
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python3").symlink_to(os.path.realpath(sys.executable))
+
+    result = subprocess.run(
+        [str(bin_dir / "python3"), "scripts/build_artifact.py", "--runtime", runtime,
+         "--architecture", project.answers["architecture"], "--output", str(tmp_path / "out.zip")],
+        cwd=project.path,
+        env={"PATH": str(bin_dir), "HOME": os.environ.get("HOME", str(tmp_path))},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert f"ERROR: bytecode for {runtime} must be compiled by Python {runtime.removeprefix('python')}" in result.stderr
+    assert "--no-bytecode" in result.stderr
+    assert not (tmp_path / "out.zip").exists()
 
 
 def test_jenkinsfile_passes_groovy_lint(project, groovy_lint):
