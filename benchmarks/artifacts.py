@@ -70,7 +70,7 @@ def compile_bytecode(root: Path, python: Path) -> None:
 
     Unchecked-hash pyc files stay valid whatever the file dates in the zip are.
     Stripping ``root`` from the recorded file name keeps host paths out of the
-    bytecode; at import, Python replaces that name with the real source path,
+    bytecode. At import, Python replaces that name with the real source path,
     so tracebacks still point at the shipped ``.py`` files.
     """
     command = [

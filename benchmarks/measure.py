@@ -19,6 +19,8 @@ from events import EXPECTED_BODY
 
 BENCHMARKS_DIR = Path(__file__).resolve().parent
 WARM_PROBE = BENCHMARKS_DIR / "warm_probe.py"
+# Warm requests per event in one interpreter before the next build takes a turn.
+WARM_CHUNK = 250
 
 # Lambda sets these for every function; Powertools reads some of them at import.
 LAMBDA_ENVIRONMENT = {
@@ -82,7 +84,7 @@ class ColdSamples:
 
 @dataclass(frozen=True)
 class RunUsage:
-    """What one finished interpreter used."""
+    """Resources used by one finished interpreter."""
 
     wall_ns: int
     cpu_ns: int
@@ -227,7 +229,7 @@ def _run_warm_probe(
     python: Path, subject: WarmSubject, events_path: Path, iterations: int, output: Path
 ) -> dict[str, dict[str, list[int]]]:
     spec = _warm_probe_spec(subject, events_path, iterations, output)
-    # The handlers' own log lines go to /dev/null; only the timings matter here.
+    # The handlers' own log lines go to /dev/null because only the timings matter here.
     result = subprocess.run(
         [str(python), str(WARM_PROBE), json.dumps(spec)],
         cwd=subject.directory,
@@ -270,8 +272,8 @@ def import_time_by_package(python: Path, subject: Subject, event_path: Path, lim
 
 
 # Cachegrind without its cache simulation only counts executed instructions,
-# which makes it the cheapest valgrind tool for that (about 20 times slower
-# than a normal run).
+# which makes it the cheapest valgrind tool for that. It ran the cold probes
+# roughly 20 times slower than a normal run on the 2-core machine of RESULTS.md.
 VALGRIND_COMMAND = ("valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null")
 INSTRUCTIONS_PATTERN = re.compile(r"I\s+refs:\s+([\d,]+)")
 

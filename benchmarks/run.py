@@ -26,8 +26,6 @@ from events import benchmark_events
 BENCHMARKS_DIR = Path(__file__).resolve().parent
 DEFAULT_WORK_DIR = BENCHMARKS_DIR / ".work"
 DEFAULT_OUTPUT = BENCHMARKS_DIR / "RESULTS.md"
-# Warm requests per event in one interpreter before the next build takes a turn.
-WARM_CHUNK = 250
 # Warm calls per event under valgrind; the count is exact, so a few suffice.
 INSTRUCTION_REQUESTS = 100
 QUIET_ENVIRONMENT = {"GREETING_LOG_LEVEL": "WARNING"}
@@ -171,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         directory = work_dir / "unpacked" / f"{build.key}-bytecode"
         warm_subjects.append(measure.WarmSubject(build.key, directory, build.module, handlers))
     warm = measure.measure_warm(
-        python, warm_subjects, events_path, arguments.requests, WARM_CHUNK, work_dir, log
+        python, warm_subjects, events_path, arguments.requests, measure.WARM_CHUNK, work_dir, log
     )
 
     cold_instructions = warm_instructions = None

@@ -1,9 +1,9 @@
 """Time warm handler calls inside the Lambda runtime's Python version.
 
-Run by measure.py with one JSON argument; it writes each event's call times
-(wall-clock and thread CPU, in nanoseconds) to the ``output`` path of that
-argument. Standalone on
-purpose: it runs in an interpreter that sees only the unpacked zip.
+measure.py runs it with one JSON argument, and it writes each event's call
+times (wall-clock and thread CPU, in nanoseconds) to the ``output`` path of
+that argument. It imports nothing from the benchmark because its interpreter
+sees only the unpacked zip.
 """
 
 import copy
@@ -50,8 +50,8 @@ def main():
             handler(events[label], context)
 
     # Events are reused, not copied per call, so that neither the timings nor
-    # the instruction counts include copying; the check below makes sure no
-    # handler changed its event.
+    # the instruction counts include copying. The check below makes sure that
+    # no handler changed its event.
     timed = {label: handlers[label] for label in spec.get("timed_labels", handlers)}
     # Thread CPU time leaves out the time this process waits for a core, which
     # wall-clock time counts on a busy machine.
