@@ -85,9 +85,9 @@ def compile_bytecode(root: Path, python: Path) -> None:
         raise RuntimeError(f"compileall failed under {root} with exit code {result.returncode}:\n{result.stdout}{result.stderr}")
 
 
-def host_path_leaks(root: Path) -> list[Path]:
-    """Return the pyc files under ``root`` whose bytes contain the absolute path of ``root``."""
-    marker = os.fsencode(root.resolve())
+def host_path_leaks(root: Path, build_root: Path) -> list[Path]:
+    """Return the pyc files under ``root`` whose bytes contain the absolute path of ``build_root``."""
+    marker = os.fsencode(build_root.resolve())
     return [path for path in sorted(root.rglob("*.pyc")) if marker in path.read_bytes()]
 
 

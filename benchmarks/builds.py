@@ -282,7 +282,8 @@ def build_all(work_dir: Path, runtime_python: Path, runtime: str, log) -> list[B
             artifacts.compile_bytecode(bytecode_stage, runtime_python)
             origin = "this benchmark"
 
-        leaks = artifacts.host_path_leaks(bytecode_stage)
+        # Every build, the baked project's included, happens under work_dir.
+        leaks = artifacts.host_path_leaks(bytecode_stage, work_dir)
         if leaks:
             raise RuntimeError(f"{len(leaks)} pyc files of {build.key} contain the build path, for example {leaks[0]}")
 

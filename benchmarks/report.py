@@ -304,20 +304,20 @@ def _size_section(data: ReportInput) -> list[str]:
     return lines
 
 
-def _analysis_lines(data: ReportInput) -> list[str]:
+def _analysis_lines(data: ReportInput, figures: dict[str, ColdFigures]) -> list[str]:
     """Explain each result with figures from this run."""
-    lines = []
-    if data.cold_instructions is not None:
-        example_bytecode = _net_instructions(data, f"{BASELINE_BUILD}/bytecode")
-        ours = _net_instructions(data, OURS)
-        lines.append(
-            "- Cold start: bytecode removes the compile step that a zip of sources repeats on every cold start. "
-            f"The Flask example alone falls to {example_bytecode / _net_instructions(data, BASELINE):.2f}× of its "
-            f"instructions with it; greeting_core's own modules, its `create_app` and its first request add "
-            f"{(ours / example_bytecode - 1) * 100:.0f}% to that. Flask itself imports click, Jinja2 and "
-            "`werkzeug.serving` (from `flask/app.py` and `flask/templating.py`), which an API on Lambda does not use, "
-            "but skipping them would mean stubbing modules that Flask imports."
-        )
+    example_sources = figures[BASELINE].first_cpu.median
+    example_bytecode = figures[f"{BASELINE_BUILD}/bytecode"].first_cpu.median
+    ours = figures[OURS].first_cpu.median
+    cold_start = (
+        "- Cold start: bytecode removes the compile step that a zip of sources repeats on every cold start. "
+        f"The Flask example alone falls to {example_bytecode / example_sources:.2f}× of its CPU time with it; "
+        f"greeting_core's own modules, its `create_app` and its first request change that by {(ours / example_bytecode - 1) * 100:+.0f}%. "
+        "Flask itself imports click, Jinja2 and `werkzeug.serving` (from `flask/app.py` and "
+        "`flask/templating.py`), which an API on Lambda does not use, but skipping them would mean stubbing modules "
+        "that Flask imports."
+    )
+    lines = [cold_start]
     if data.warm_instructions is not None and data.warm_instructions.get(OURS_QUIET):
         ours = data.warm_instructions[OURS_BUILD]["REST GET"]
         quiet = data.warm_instructions[OURS_QUIET]["REST GET"]
@@ -339,11 +339,11 @@ def _analysis_lines(data: ReportInput) -> list[str]:
     return lines
 
 
-def _breakdown_section(data: ReportInput) -> list[str]:
+def _breakdown_section(data: ReportInput, figures: dict[str, ColdFigures]) -> list[str]:
     lines = [
         "## Where greeting_core's cost goes",
         "",
-        *_analysis_lines(data),
+        *_analysis_lines(data, figures),
         "",
         (
             "Import time spent in each top-level package's own modules (self time, summed) while the bytecode zip's "
@@ -447,7 +447,7 @@ def render(data: ReportInput) -> str:
         _warm_section(data),
         _instruction_section(data),
         _size_section(data),
-        _breakdown_section(data),
+        _breakdown_section(data, figures),
         _versions_section(data),
         [METHOD.format(chunk=WARM_CHUNK).rstrip()],
     ]

@@ -1,5 +1,6 @@
 """Tests of the zip, bytecode and size helpers."""
 
+import py_compile
 import subprocess
 import sys
 import zipfile
@@ -62,7 +63,7 @@ def test_compile_bytecode_writes_unchecked_hash_pyc_without_host_path(package_tr
     pyc = package_tree / "demo" / "__pycache__" / f"__init__.{sys.implementation.cache_tag}.pyc"
     flags = int.from_bytes(pyc.read_bytes()[4:8], "little")
     assert flags == 0b01  # hash-based, check_source off
-    assert artifacts.host_path_leaks(package_tree) == []
+    assert artifacts.host_path_leaks(package_tree, package_tree.parent) == []
 
 
 def test_compiled_tree_traceback_names_shipped_source(package_tree: Path):
@@ -99,3 +100,13 @@ def test_tree_size_counts_files(package_tree: Path):
 
     assert files == 5
     assert size == sum(path.stat().st_size for path in package_tree.rglob("*") if path.is_file())
+
+
+def test_host_path_leaks_finds_absolute_path(package_tree: Path):
+    artifacts.strip_build_files(package_tree)
+    # Without a stripped directory, py_compile records the absolute source path.
+    py_compile.compile(str(package_tree / "demo" / "__init__.py"), doraise=True)
+
+    leaks = artifacts.host_path_leaks(package_tree, package_tree.parent)
+
+    assert [path.name for path in leaks] == [f"__init__.{sys.implementation.cache_tag}.pyc"]
