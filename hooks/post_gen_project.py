@@ -2,6 +2,7 @@
 
 import json
 import sys
+from pathlib import Path
 from collections.abc import Mapping
 
 
@@ -22,7 +23,19 @@ def next_steps(answers: Mapping[str, str]) -> str:
     )
 
 
-def main(answers: Mapping[str, str]) -> int:
+def remove_unused_files(answers: Mapping[str, str], project: Path) -> None:
+    """Delete resource files that serverless.yml does not include for these answers."""
+    resources = project / "resources"
+    if answers.get("api_type", "http") != "http":
+        # REST throttling lives on the Stage that plugins/resilience.js adds.
+        (resources / "throttling.yml").unlink(missing_ok=True)
+    if not answers.get("secondary_region"):
+        (resources / "multi-region.yml").unlink(missing_ok=True)
+
+
+def main(answers: Mapping[str, str], project: Path | None = None) -> int:
+    # cookiecutter runs this hook inside the new project folder.
+    remove_unused_files(answers, project or Path.cwd())
     print(next_steps(answers))
     return 0
 

@@ -26,6 +26,13 @@ MAX_STACK_NAME = 128
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 STAGE_PATTERN = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 REGION_PATTERN = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[1-9]")
+# A plain address without quotes or spaces, so it is safe in YAML and in a shell.
+EMAIL_PATTERN = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+DOMAIN_PATTERN = re.compile(r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+# Route 53 hosted zone ids are upper-case letters and digits starting with Z.
+HOSTED_ZONE_PATTERN = re.compile(r"Z[A-Z0-9]{1,31}")
+# Stage names get a subdomain of domain_name, and a DNS name fits in 253 characters.
+MAX_DOMAIN_NAME = 253
 
 MAX_PROJECT_NAME = 100
 # Lambda rejects a function description longer than 256 characters.
@@ -63,6 +70,39 @@ def check_region(region: str) -> str | None:
     if REGION_PATTERN.fullmatch(region):
         return None
     return f"aws_region {region!r} is not an AWS region name; use a code such as 'eu-west-1' or 'us-east-1'."
+
+
+def check_alarm_email(email: str) -> str | None:
+    if not email or EMAIL_PATTERN.fullmatch(email):
+        return None
+    return f"alarm_email {email!r} is not an e-mail address; give one such as 'ops@example.com', or leave it empty."
+
+
+def check_multi_region(answers: Mapping[str, str], stages: list[str]) -> str | None:
+    """Check the second region and, when it is set, the failover domain and hosted zone."""
+    secondary = answers.get("secondary_region", "")
+    if not secondary:
+        return None
+    if not REGION_PATTERN.fullmatch(secondary):
+        return (
+            f"secondary_region {secondary!r} is not an AWS region name; use a code such as 'eu-central-1', "
+            "or leave it empty for a single region."
+        )
+    if secondary == answers["aws_region"]:
+        return f"secondary_region {secondary!r} equals aws_region; choose a different region for failover."
+    domain = answers["domain_name"]
+    longest = f"{max(stages, key=len)}.{domain}"
+    if not DOMAIN_PATTERN.fullmatch(domain) or len(longest) > MAX_DOMAIN_NAME:
+        return (
+            f"domain_name {domain!r} is not a lower-case DNS name of at most {MAX_DOMAIN_NAME} characters "
+            "(with the stage prefix); give one such as 'api.example.com'."
+        )
+    if not HOSTED_ZONE_PATTERN.fullmatch(answers["hosted_zone_id"]):
+        return (
+            f"hosted_zone_id {answers['hosted_zone_id']!r} is not a Route 53 hosted zone id; copy the id of "
+            "the zone that holds domain_name, such as 'Z0123456789ABCDEFGHIJ'."
+        )
+    return None
 
 
 def parse_stages(stages: str) -> list[str]:
@@ -142,6 +182,8 @@ def validate(answers: Mapping[str, str]) -> list[str]:
         lambda: check_choice("api_type", answers["api_type"], API_TYPES),
         lambda: check_stages(stages),
         lambda: check_requirement(answers["greeting_core_requirement"]),
+        lambda: check_alarm_email(answers.get("alarm_email", "")),
+        lambda: check_multi_region(answers, stages),
     ]
     errors = [message for message in (check() for check in checks) if message]
     if not errors:
