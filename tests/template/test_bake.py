@@ -81,7 +81,7 @@ def test_serverless_yml_follows_options(combination_project):
     assert provider["architecture"] == architecture
     assert {next(iter(event)) for event in events} == {"httpApi" if api_type == "http" else "http"}
     assert [event[next(iter(event))]["path"] for event in events] == ["/", "/{proxy+}"]
-    assert config["package"]["artifact"] == "dist/greeting-service.zip"
+    assert config["package"]["artifact"] == "${env:ARTIFACT_PATH, 'dist/greeting-service.zip'}"
     assert set(config["params"]) == {"default", "dev", "test", "demo", "prod"}
 
 
