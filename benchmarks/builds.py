@@ -95,7 +95,7 @@ BUILDS = (
 
 @dataclass
 class BuildOutput:
-    """Where a build's zips are and how its bytecode was produced."""
+    """Facts about one finished build that the results page names: its distributions and who compiled its bytecode."""
 
     build: Build
     distributions: dict[str, str]

@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     interpreter = describe_interpreter(python)
     expected_version = arguments.runtime.removeprefix("python")
     if not interpreter["version"].startswith(expected_version + "."):
-        raise SystemExit(f"ERROR: {python} is Python {interpreter['version']}, not {expected_version}; delete {python.parent.parent} and run again.")
+        raise SystemExit(f"ERROR: {python} is Python {interpreter['version']}, not {expected_version}. Delete {python.parent.parent} and run again.")
     log(f"runtime interpreter: Python {interpreter['version']} at {python}")
 
     metadata_path = work_dir / "builds.json"

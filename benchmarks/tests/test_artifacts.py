@@ -6,9 +6,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
 import artifacts
+import pytest
 
 
 @pytest.fixture
