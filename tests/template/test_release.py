@@ -200,6 +200,17 @@ def test_build_of_tag_carries_tag(tagged_build):
     assert tagged_build["artifact"].endswith("-v1.2.0.zip")
 
 
+def test_build_in_other_checkout_identical(release_project):
+    version = release_project.version()
+    release_project.make_ok("build")
+    working_copy_build = release_project.manifest(version)
+
+    # REF builds in a git worktree under another path, as a second machine would.
+    release_project.make_ok("deploy", "STAGE=dev", "REF=HEAD", "PACKAGE_ONLY=1")
+
+    assert release_project.manifest(version) == working_copy_build
+
+
 def test_build_of_dirty_copy_is_marked(release_project, dirty_handler):
     release_project.make_ok("build")
     version = release_project.version()
@@ -539,13 +550,18 @@ def test_make_stage_name_prints_stage(release_project):
     assert result.stdout == "feature-foo-bar\n"
 
 
-def test_ephemeral_stage_compiles(release_project):
-    stage = release_project.make_ok("stage-name", "BRANCH=feature/Compile-Me").stdout.strip()
+def test_longest_ephemeral_stage_passes_cfn_lint(release_project):
+    branch = "feature/JIRA-1234_a-branch-name-far-longer-than-any-stage-may-be"
+    stage = release_project.make_ok("stage-name", f"BRANCH={branch}").stdout.strip()
 
     release_project.make_ok("deploy", f"STAGE={stage}", "PACKAGE_ONLY=1")
 
     function = release_project.compiled_template()["Resources"]["ApiLambdaFunction"]["Properties"]
+    lint = release_project.run(str(Path(sys.executable).parent / "cfn-lint"))
+    assert len(stage) == 26
     assert function["FunctionName"] == f"{release_project.slug}-{stage}-api"
+    assert lint.stdout == ""
+    assert lint.returncode == 0, lint.stderr
 
 
 # Jenkinsfile and README
