@@ -27,6 +27,15 @@ def lambda_request_id(environ: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _decode_wsgi_string(text: str) -> str:
+    """Decode a PEP 3333 native string, UTF-8 bytes held as latin-1, back to text."""
+    try:
+        return text.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        # Not a latin-1 string, so the server did not follow PEP 3333.
+        return text
+
+
 class AccessLogMiddleware:
     """WSGI middleware that logs method, path, status, duration and request id.
 
@@ -50,7 +59,9 @@ class AccessLogMiddleware:
         finally:
             fields = {
                 "method": environ.get("REQUEST_METHOD", ""),
-                "path": environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
+                "path": _decode_wsgi_string(
+                    environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+                ),
                 "status": status_holder[-1] if status_holder else 500,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 3),
                 "request_id": lambda_request_id(environ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -45,16 +46,31 @@ def _handle_service_error(error: ServiceError) -> Response:
 def _handle_http_exception(error: HTTPException) -> Response:
     status = error.code or 500
     if status == 404:
-        detail = f"No resource exists at {request.path}. Try / or /health."
+        detail = f"No resource exists at {_printable(request.path)}. Try / or /health."
     elif status == 405 and isinstance(error, MethodNotAllowed):
         allowed = ", ".join(sorted(error.valid_methods or []))
-        detail = f"Method {request.method} is not allowed on {request.path}. Use {allowed}."
+        method, path = _printable(request.method), _printable(request.path)
+        detail = f"Method {method} is not allowed on {path}. Use {allowed}."
     else:
         detail = error.description or error.name
     response = problem_response(request, status, error.name, detail)
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
     return response
+
+
+def _printable(text: str) -> str:
+    """Return ``text`` with unprintable characters percent-encoded.
+
+    A path such as ``/a%0Ab`` decodes to a line break, which would split the
+    one-sentence error message.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        character if character.isprintable() else quote(character, safe="", errors="replace")
+        for character in text
+    )
 
 
 def _handle_unexpected_error(error: Exception) -> Response:

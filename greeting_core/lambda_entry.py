@@ -11,10 +11,11 @@ from typing import Any
 import serverless_wsgi  # type: ignore[import-untyped]
 from flask import Flask
 
-from greeting_core.access_log import JsonLineFormatter
+from greeting_core.access_log import JsonLineFormatter, lambda_request_id
 from greeting_core.app import create_app
 from greeting_core.events import (
-    PublicPathMiddleware,
+    BASE64_PROBLEM,
+    LambdaEnvironMiddleware,
     find_event_problem,
     is_warmup_event,
     normalize_event,
@@ -54,18 +55,28 @@ def configure_logging(level: str) -> None:
     package_logger.addHandler(handler)
 
 
-def _client_error(status: int, message: str) -> dict[str, Any]:
-    return {
-        "statusCode": status,
-        "headers": dict(_PLAIN_HEADERS),
-        "body": message,
-        "isBase64Encoded": False,
-    }
+_STATUS_PHRASES = {400: "Bad Request", 500: "Internal Server Error"}
+
+
+def _plain_response(event: object, status: int, message: str) -> dict[str, Any]:
+    """Build a Lambda proxy response in the shape the event's source expects."""
+    response: dict[str, Any] = {"statusCode": status}
+    if isinstance(event, dict) and event.get("multiValueHeaders"):
+        # An ALB with multi-value headers turned on reads only multiValueHeaders.
+        response["multiValueHeaders"] = {key: [value] for key, value in _PLAIN_HEADERS.items()}
+    else:
+        response["headers"] = dict(_PLAIN_HEADERS)
+    context = event.get("requestContext") if isinstance(event, dict) else None
+    if isinstance(context, dict) and context.get("elb"):
+        response["statusDescription"] = f"{status} {_STATUS_PHRASES[status]}"
+    response["body"] = message
+    response["isBase64Encoded"] = False
+    return response
 
 
 def make_lambda_handler(app: Flask) -> LambdaHandler:
     """Return a Lambda handler that serves ``app`` through serverless-wsgi."""
-    wsgi_app = PublicPathMiddleware(app)
+    wsgi_app = LambdaEnvironMiddleware(app)
 
     def handler(event: Any, context: Any) -> dict[str, Any]:
         if is_warmup_event(event):
@@ -74,15 +85,30 @@ def make_lambda_handler(app: Flask) -> LambdaHandler:
         problem = find_event_problem(event)
         if problem is not None:
             logger.warning("rejected event: %s", problem)
-            return _client_error(400, problem)
+            return _plain_response(event, 400, problem)
         try:
             response: dict[str, Any] = serverless_wsgi.handle_request(
                 wsgi_app, normalize_event(event), context
             )
             return response
         except binascii.Error:
-            logger.warning("rejected event: body is marked base64 but is not valid base64")
-            return _client_error(400, "The event body is marked isBase64Encoded but is not valid base64.")
+            logger.warning("rejected event: %s", BASE64_PROBLEM)
+            return _plain_response(event, 400, BASE64_PROBLEM)
+        except Exception:
+            # The app turns its own errors into responses, so an exception here
+            # comes from an event shape that the checks above did not foresee.
+            # A response, unlike a raised error, keeps the traceback out of
+            # the Lambda result that API Gateway or the ALB receives.
+            request_id = lambda_request_id({"serverless.context": context}) or "none"
+            logger.exception(
+                "unhandled error in the Lambda adapter",
+                extra={"fields": {"request_id": request_id}},
+            )
+            return _plain_response(
+                event,
+                500,
+                f"An unexpected error occurred. Quote request id {request_id} when reporting it.",
+            )
 
     return handler
 

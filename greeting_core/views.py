@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from codecs import BOM_UTF8
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, request
@@ -43,11 +44,15 @@ def _read_body(max_bytes: int) -> bytes:
 
 
 def _decode_utf8(body: bytes) -> str:
+    # A leading byte order mark is not part of the text (RFC 8259 lets JSON
+    # parsers ignore it), so it neither breaks JSON nor enters the name.
+    offset = len(BOM_UTF8) if body.startswith(BOM_UTF8) else 0
     try:
-        return body.decode("utf-8")
+        return body[offset:].decode("utf-8")
     except UnicodeDecodeError as error:
         raise BadRequestError(
-            f"The request body is not valid UTF-8 (invalid byte at position {error.start})."
+            "The request body is not valid UTF-8 "
+            f"(invalid byte at position {offset + error.start})."
         ) from None
 
 

@@ -77,3 +77,16 @@ def test_formatter_includes_traceback() -> None:
     assert entry["level"] == "ERROR"
     assert "Traceback" in entry["exception"]
     assert "ValueError: broken" in entry["exception"]
+
+
+@pytest.mark.parametrize(
+    ("path", "logged"),
+    [("/caf%C3%A9", "/café"), ("/%C3%A4/%E2%9C%93", "/ä/✓"), ("/%FF", "/\ufffd")],
+    ids=["latin", "two-segments", "invalid-utf8-replaced"],
+)
+def test_access_record_path_is_decoded_text(
+    client: FlaskClient, caplog: pytest.LogCaptureFixture, path: str, logged: str
+) -> None:
+    with caplog.at_level(logging.INFO, logger="greeting_core"):
+        client.get(path)
+    assert _access_records(caplog)[0].fields["path"] == logged  # type: ignore[attr-defined]

@@ -59,3 +59,45 @@ def test_validate_name_rejects_lone_surrogate() -> None:
     with pytest.raises(BadRequestError) as caught:
         validate_name("A\ud800", max_length=100)
     assert "lone surrogate U+D800" in caught.value.detail
+
+
+@pytest.mark.parametrize(
+    ("name", "detail"),
+    [
+        ("A\u202eB", ("The name contains the bidirectional control character U+202E, "
+                     "but characters that reorder text are not allowed.")),
+        ("\u202dAda", ("The name contains the bidirectional control character U+202D, "
+                      "but characters that reorder text are not allowed.")),
+        ("Ada\u2066", ("The name contains the bidirectional control character U+2066, "
+                      "but characters that reorder text are not allowed.")),
+        ("\u200fAda", ("The name contains the bidirectional control character U+200F, "
+                      "but characters that reorder text are not allowed.")),
+        ("\u061c", ("The name contains the bidirectional control character U+061C, "
+                   "but characters that reorder text are not allowed.")),
+        ("\u200b", ("The name contains only invisible format characters such as U+200B, "
+                   "but it needs at least one visible character.")),
+        (" \u200d\u200b ", ("The name contains only invisible format characters such as U+200D, "
+                           "but it needs at least one visible character.")),
+        ("\u2060 \ufeff", ("The name contains only invisible format characters such as U+2060, "
+                          "but it needs at least one visible character.")),
+    ],
+    ids=["right-to-left-override", "left-to-right-override", "isolate", "right-to-left-mark",
+         "arabic-letter-mark", "zero-width-space-only", "padded-zero-width-only",
+         "word-joiner-and-bom-only"],
+)
+def test_validate_name_rejects_invisible_or_reordering_text(name: str, detail: str) -> None:
+    with pytest.raises(BadRequestError) as caught:
+        validate_name(name, max_length=100)
+    assert caught.value.detail == detail
+    assert caught.value.status == 400
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Zo\u00eb", "\u05d3\u05d5\u05d3", "\u0639\u0644\u064a", "Ada\u200dLovelace",
+     "\U0001f469\u200d\U0001f4bb", "e\u0301"],
+    ids=["latin-diacritic", "hebrew", "arabic", "joiner-between-letters", "emoji-sequence",
+         "combining-accent"],
+)
+def test_validate_name_accepts_visible_text_with_format_characters(name: str) -> None:
+    assert validate_name(name, max_length=100) == name

@@ -339,3 +339,230 @@ def test_import_greet_does_not_import_flask() -> None:
         [sys.executable, "-c", code], check=False, capture_output=True, text=True
     )
     assert completed.returncode == 0, completed.stderr
+
+
+PLAIN_HEADERS = {"Content-Type": TEXT, "X-Content-Type-Options": "nosniff",
+                 "Cache-Control": "no-store"}
+
+# Each row: id, event kind, (key path, value) changes, expected 400 sentence.
+MALFORMED_EVENTS = [
+    ("v2-base64-body-not-ascii", "http_api_v2", [(("body",), "é"), (("isBase64Encoded",), True)],
+     "The event body is marked isBase64Encoded but is not valid base64."),
+    ("v1-base64-body-not-ascii", "rest_v1", [(("body",), "é"), (("isBase64Encoded",), True)],
+     "The event body is marked isBase64Encoded but is not valid base64."),
+    ("base64-flag-is-string", "rest_v1", [(("body",), "QWRh"), (("isBase64Encoded",), "false")],
+     f"{BAD_EVENT}, but its isBase64Encoded is not true or false."),
+    ("cookies-string", "http_api_v2", [(("cookies",), "a=b")],
+     f"{BAD_EVENT}, but its cookies is not a list of strings."),
+    ("cookies-number", "http_api_v2", [(("cookies",), [1])],
+     f"{BAD_EVENT}, but its cookies is not a list of strings."),
+    ("cookie-line-break", "http_api_v2", [(("cookies",), ["a=b\nX-Injected: 1"])],
+     "Cookie values must not contain line breaks."),
+    ("raw-query-string-number", "http_api_v2", [(("rawQueryString",), 5)],
+     f"{BAD_EVENT}, but its rawQueryString is not a string."),
+    ("v2-authorizer-string", "http_api_v2", [(("requestContext", "authorizer"), "x")],
+     f"{BAD_EVENT}, but its requestContext.authorizer is not an object."),
+    ("v1-identity-string", "rest_v1", [(("requestContext", "identity"), "x")],
+     f"{BAD_EVENT}, but its requestContext.identity is not an object."),
+    ("v1-authorizer-string", "rest_v1", [(("requestContext", "authorizer"), "x")],
+     f"{BAD_EVENT}, but its requestContext.authorizer is not an object."),
+    ("query-parameters-string", "rest_v1", [(("queryStringParameters",), "name=Ada")],
+     f"{BAD_EVENT}, but its queryStringParameters is not an object of strings."),
+    ("query-parameters-list", "rest_v1", [(("queryStringParameters",), ["name", "Ada"])],
+     f"{BAD_EVENT}, but its queryStringParameters is not an object of strings."),
+    ("query-parameter-null", "rest_v1", [(("queryStringParameters",), {"name": None})],
+     f"{BAD_EVENT}, but its queryStringParameters is not an object of strings."),
+    ("alb-query-parameter-number", "alb", [(("queryStringParameters",), {"name": 5})],
+     f"{BAD_EVENT}, but its queryStringParameters is not an object of strings."),
+    ("multi-value-query-numbers", "rest_v1",
+     [(("multiValueQueryStringParameters",), {"name": [1, 2]})],
+     f"{BAD_EVENT}, but its multiValueQueryStringParameters is not an object of string lists."),
+    ("v2-body-lone-surrogate", "http_api_v2", [(("body",), "A\ud800")],
+     "The event field body contains the lone surrogate U+D800, which is not valid Unicode text."),
+    ("v1-body-lone-surrogate", "rest_v1", [(("body",), "A\udc80")],
+     "The event field body contains the lone surrogate U+DC80, which is not valid Unicode text."),
+    ("raw-path-lone-surrogate", "http_api_v2", [(("rawPath",), "/\ud800")],
+     "The event field rawPath contains the lone surrogate U+D800, which is not valid Unicode text."),
+    ("method-lone-surrogate", "http_api_v2", [(("requestContext", "http", "method"), "G\ud800")],
+     ("The event field requestContext contains the lone surrogate U+D800, "
+     "which is not valid Unicode text.")),
+    ("query-lone-surrogate", "rest_v1", [(("queryStringParameters",), {"name": "\ud800"})],
+     ("The event field queryStringParameters contains the lone surrogate U+D800, "
+     "which is not valid Unicode text.")),
+]
+
+
+def _changed_event(make_event: Any, kind: str, changes: list[tuple[tuple[str, ...], Any]],
+                   method: str = "POST") -> dict[str, Any]:
+    event = make_event(kind, method=method)
+    for path, value in changes:
+        target = event
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+    return event
+
+
+@pytest.mark.parametrize(("kind", "changes", "detail"), [row[1:] for row in MALFORMED_EVENTS],
+                         ids=[row[0] for row in MALFORMED_EVENTS])
+def test_handler_rejects_malformed_event_with_400(
+    handler: Any, make_event: Any, caplog: pytest.LogCaptureFixture,
+    kind: str, changes: list[tuple[tuple[str, ...], Any]], detail: str,
+) -> None:
+    event = _changed_event(make_event, kind, changes)
+    with caplog.at_level(logging.WARNING, logger="greeting_core"):
+        result = handler(event, None)
+    expected: dict[str, Any] = {"statusCode": 400, "body": detail, "isBase64Encoded": False}
+    if event.get("multiValueHeaders"):
+        expected["multiValueHeaders"] = {key: [value] for key, value in PLAIN_HEADERS.items()}
+    else:
+        expected["headers"] = PLAIN_HEADERS
+    if kind == "alb":
+        expected["statusDescription"] = "400 Bad Request"
+    assert result == expected
+    assert [r.getMessage() for r in caplog.records] == [f"rejected event: {detail}"]
+
+
+def test_rejected_alb_multi_value_event_answers_in_multi_value_shape(
+    handler: Any, make_event: Any
+) -> None:
+    event = make_event("alb_multi_value", method="POST")
+    event["body"] = "é"
+    event["isBase64Encoded"] = True
+    assert handler(event, None) == {
+        "statusCode": 400,
+        "statusDescription": "400 Bad Request",
+        "multiValueHeaders": {"Content-Type": [TEXT], "X-Content-Type-Options": ["nosniff"],
+                              "Cache-Control": ["no-store"]},
+        "body": "The event body is marked isBase64Encoded but is not valid base64.",
+        "isBase64Encoded": False,
+    }
+
+
+# Each row: id, event kind, (key path, value) changes that stand for a missing part.
+ABSENT_PARTS = [
+    ("v2-null-body-marked-base64", "http_api_v2",
+     [(("body",), None), (("isBase64Encoded",), True)]),
+    ("v2-null-cookies", "http_api_v2", [(("cookies",), None)]),
+    ("v2-null-raw-query-string", "http_api_v2", [(("rawQueryString",), None)]),
+    ("v2-null-authorizer", "http_api_v2", [(("requestContext", "authorizer"), None)]),
+    ("v1-null-identity", "rest_v1", [(("requestContext", "identity"), None)]),
+    ("v1-null-authorizer", "rest_v1", [(("requestContext", "authorizer"), None)]),
+    ("v1-request-path-without-base64-flag", "rest_v1",
+     [(("requestPath",), "/"), (("isBase64Encoded",), None)]),
+    ("function-url-null-cookies", "function_url", [(("cookies",), None)]),
+]
+
+
+@pytest.mark.parametrize(("kind", "changes"), [row[1:] for row in ABSENT_PARTS],
+                         ids=[row[0] for row in ABSENT_PARTS])
+def test_handler_treats_null_parts_as_absent(
+    handler: Any, make_event: Any, kind: str, changes: list[tuple[tuple[str, ...], Any]]
+) -> None:
+    result = handler(_changed_event(make_event, kind, changes), None)
+    assert result["statusCode"] == 200
+    assert result["body"] == "Hello World!"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "expected"),
+    [
+        ("Ada", "application/x-www-form-urlencoded", 200, "Hello Ada World!"),
+        ('{"name": "Ada"}', JSON, 200, "Hello Ada World!"),
+        ("x" * 8193, "text/plain", 413,
+         "The request body has 8193 bytes, but at most 8192 are allowed."),
+    ],
+    ids=["form", "json", "too-large"],
+)
+def test_handler_reads_body_of_chunked_request(
+    handler: Any, make_event: Any, kind: str, body: str, content_type: str, status: int,
+    expected: str,
+) -> None:
+    # API Gateway and the ALB pass Transfer-Encoding on with a body they
+    # already de-chunked.
+    event = make_event(kind, method="POST", body=body,
+                       headers={"Transfer-Encoding": "chunked", "Content-Type": content_type})
+    result = handler(event, None)
+    assert (result["statusCode"], result["body"]) == (status, expected)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "expected"),
+    [
+        ("alb", "Ada%20L", "Hello Ada L World!"),
+        ("alb", "Ada+L", "Hello Ada L World!"),
+        ("alb", "a%26b%3Dc", "Hello a&b=c World!"),
+        ("alb", "Zo%C3%AB", "Hello Zoë World!"),
+        ("alb_multi_value", "Ada%20L", "Hello Ada L World!"),
+        ("alb_multi_value", "Zo%C3%AB", "Hello Zoë World!"),
+    ],
+    ids=["alb-space", "alb-plus", "alb-encoded-separators", "alb-utf8", "alb-mv-space",
+         "alb-mv-utf8"],
+)
+def test_alb_query_is_decoded_once(handler: Any, make_event: Any, kind: str, value: str,
+                                   expected: str) -> None:
+    event = make_event(kind)
+    if kind == "alb":
+        event["queryStringParameters"] = {"name": value}
+    else:
+        event["multiValueQueryStringParameters"] = {"name": [value]}
+    assert handler(event, None)["body"] == expected
+
+
+# A REST API passes decoded query parameters, so it has no row here.
+@pytest.mark.parametrize("kind", ["http_api_v2", "function_url", "alb", "alb_multi_value"])
+@pytest.mark.parametrize("accept", ["text/plain", JSON], ids=["text", "json"])
+def test_query_with_invalid_utf8_returns_400(handler: Any, make_event: Any, headers_of: Any,
+                                             kind: str, accept: str) -> None:
+    event = make_event(kind, headers={"Accept": accept})
+    if kind in ("http_api_v2", "function_url"):
+        event["rawQueryString"] = "name=%ff"
+    elif kind == "alb":
+        event["queryStringParameters"] = {"name": "%ff"}
+    else:
+        event["multiValueQueryStringParameters"] = {"name": ["%ff"]}
+    result = handler(event, None)
+    assert result["statusCode"] == 400
+    detail = "The query string is not valid UTF-8."
+    if accept == JSON:
+        assert headers_of(result)["content-type"] == PROBLEM
+        assert json.loads(result["body"])["detail"] == detail
+    else:
+        assert result["body"] == detail
+
+
+def test_unknown_path_with_line_break_gives_one_line_404(handler: Any, make_event: Any) -> None:
+    result = handler(make_event("http_api_v2", path="/a%0Ab"), None)
+    assert result["statusCode"] == 404
+    assert result["body"] == "No resource exists at /a%0Ab. Try / or /health."
+
+
+def test_access_log_path_keeps_non_ascii_text(
+    handler: Any, make_event: Any, capsys: pytest.CaptureFixture[str],
+    package_logger: logging.Logger,
+) -> None:
+    configure_logging("INFO")
+    handler(make_event("http_api_v2", path="/%C3%A4"), None)
+    entry = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert entry["path"] == "/ä"
+
+
+def test_adapter_failure_returns_500_response_not_error(
+    handler: Any, make_event: Any, lambda_context: SimpleNamespace,
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    def failing_handle_request(*args: Any) -> dict[str, Any]:
+        raise RuntimeError("adapter broke")
+
+    monkeypatch.setattr(lambda_entry.serverless_wsgi, "handle_request", failing_handle_request)
+    with caplog.at_level(logging.ERROR, logger="greeting_core"):
+        result = handler(make_event("http_api_v2"), lambda_context)
+    assert result == {
+        "statusCode": 500,
+        "headers": PLAIN_HEADERS,
+        "body": (f"An unexpected error occurred. Quote request id {lambda_context.aws_request_id} "
+                 "when reporting it."),
+        "isBase64Encoded": False,
+    }
+    assert caplog.records[0].exc_info is not None

@@ -95,3 +95,44 @@ def test_query_name_greets_or_rejects(kind: str, name: str) -> None:
     _assert_no_server_error(result)
     if result["statusCode"] == 200 and not kind.startswith("alb"):
         assert result["body"].startswith("Hello ")
+
+
+# Fields that serverless-wsgi or this library reads, as key paths into an event.
+EVENT_FIELDS = [
+    ("body",), ("isBase64Encoded",), ("headers",), ("headers", "host"),
+    ("headers", "content-type"), ("headers", "transfer-encoding"), ("multiValueHeaders",),
+    ("queryStringParameters",), ("queryStringParameters", "name"),
+    ("multiValueQueryStringParameters",), ("multiValueQueryStringParameters", "name"),
+    ("query",), ("rawQueryString",), ("rawPath",), ("path",), ("httpMethod",), ("cookies",),
+    ("version",), ("requestPath",), ("requestContext",), ("requestContext", "http"),
+    ("requestContext", "http", "method"), ("requestContext", "http", "sourceIp"),
+    ("requestContext", "identity"), ("requestContext", "identity", "sourceIp"),
+    ("requestContext", "authorizer"), ("requestContext", "stage"),
+    ("requestContext", "domainName"), ("requestContext", "elb"),
+]
+# Text includes lone surrogates, which a JSON event can carry as "\ud800" escapes.
+any_text = st.text(st.characters(exclude_categories=()), max_size=12)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | any_text,
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.sampled_from(["name", "a", "principalId", "method"]) | any_text,
+                      children, max_size=3),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(kind=st.sampled_from(KINDS),
+       changes=st.lists(st.tuples(st.sampled_from(EVENT_FIELDS), json_values),
+                        min_size=1, max_size=3))
+def test_malformed_event_never_raises_or_5xx(
+    kind: str, changes: list[tuple[tuple[str, ...], Any]]
+) -> None:
+    event = copy.deepcopy(EVENTS[kind])
+    for path, value in changes:
+        target = event
+        for key in path[:-1]:
+            target = target.get(key) if isinstance(target, dict) else None
+        if isinstance(target, dict):
+            target[path[-1]] = value
+    _assert_no_server_error(HANDLER(event, None))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from greeting_core import __version__
@@ -61,10 +62,12 @@ def test_head_root_has_no_body(client: FlaskClient) -> None:
         (b"{}", "application/json", "Hello World!"),
         (b"", "application/json", "Hello World!"),
         (b'{"name": "Ada"}', "text/plain", 'Hello {"name": "Ada"} World!'),
+        (b'\xef\xbb\xbf{"name": "Ada"}', "application/json", "Hello Ada World!"),
+        (b"\xef\xbb\xbfAda", "text/plain", "Hello Ada World!"),
     ],
     ids=["form-encoded", "text", "no-content-type", "padded", "empty", "form-pair-is-literal",
          "utf8", "json-object", "json-padded", "json-without-name", "json-empty-body",
-         "json-text-sent-as-text"],
+         "json-text-sent-as-text", "json-with-byte-order-mark", "text-with-byte-order-mark"],
 )
 def test_post_body_greets(
     client: FlaskClient, body: bytes, content_type: str | None, expected: str
@@ -96,10 +99,19 @@ def test_post_body_greets(
          "The request body has 100000 bytes, but at most 8192 are allowed."),
         (b'{"name": "\\ud800"}', "application/json", 400,
          "The name contains the lone surrogate U+D800, which is not valid Unicode text."),
+        (b"\xef\xbb\xbfA\xff", "text/plain", 400,
+         "The request body is not valid UTF-8 (invalid byte at position 4)."),
+        (b'{"name": "\\u200b"}', "application/json", 400,
+         ("The name contains only invisible format characters such as U+200B, "
+         "but it needs at least one visible character.")),
+        ("A\u202eB".encode(), "text/plain", 400,
+         ("The name contains the bidirectional control character U+202E, "
+         "but characters that reorder text are not allowed.")),
     ],
     ids=["invalid-utf8", "name-too-long", "body-too-large", "control-character",
          "malformed-json", "json-array", "json-string", "json-name-number", "json-name-null",
-         "deep-json-too-large", "json-lone-surrogate"],
+         "deep-json-too-large", "json-lone-surrogate", "invalid-utf8-after-byte-order-mark",
+         "zero-width-only", "bidi-override"],
 )
 def test_post_bad_input_returns_client_error(
     client: FlaskClient, body: bytes, content_type: str, status: int, detail: str
@@ -204,6 +216,29 @@ def test_unknown_path_returns_404(client: FlaskClient) -> None:
     assert response.status_code == 404
     assert response.content_type == TEXT
     assert response.get_data(as_text=True) == "No resource exists at /missing. Try / or /health."
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [("/a%0Ab", "/a%0Ab"), ("/a%09b%7F", "/a%09b%7F"), ("/caf%C3%A9%E2%80%8B", "/café%E2%80%8B")],
+    ids=["line-feed", "tab-and-delete", "zero-width-space-after-text"],
+)
+def test_unknown_path_message_percent_encodes_unprintable_characters(
+    client: FlaskClient, path: str, shown: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.get_data(as_text=True) == f"No resource exists at {shown}. Try / or /health."
+
+
+def test_405_message_percent_encodes_unprintable_path(app: Flask) -> None:
+    @app.get("/a\nb", provide_automatic_options=False)
+    def line_break_route() -> str:
+        return "reached"
+
+    response = app.test_client().put("/a%0Ab")
+    assert response.status_code == 405
+    assert response.get_data(as_text=True) == "Method PUT is not allowed on /a%0Ab. Use GET, HEAD."
 
 
 def test_unknown_path_returns_problem_json(client: FlaskClient) -> None:
