@@ -1,5 +1,6 @@
 """Generated projects under their own tools: make, npm, osls, cfn-lint, npm-groovy-lint, serverless-offline."""
 
+import csv
 import json
 import os
 import re
@@ -353,3 +354,43 @@ def test_offline_version_reports_stage(project, offline_url):
 
 def test_smoke_tests_pass_against_offline(project, offline_url):
     project.make("smoke", f"BASE_URL={offline_url}")
+
+
+def test_load_run_against_offline_has_no_errors(project, offline_url):
+    project.make("load", f"BASE_URL={offline_url}", "RPS=5", "DURATION=10s", timeout=120)
+
+    with (project.path / "reports" / "load_stats.csv").open(encoding="utf-8", newline="") as stats:
+        rows = {row["Name"]: row for row in csv.DictReader(stats)}
+    aggregated = rows["Aggregated"]
+    assert int(aggregated["Request Count"]) > 0
+    assert int(aggregated["Failure Count"]) == 0
+    assert float(aggregated["99%"]) > 0
+    assert {"GET /", "POST /", "GET /health"} <= set(rows)
+
+
+def test_load_run_fails_when_requests_fail(project):
+    closed_url = f"http://127.0.0.1:{free_port()}"
+
+    result = subprocess.run(
+        ["make", "load", f"BASE_URL={closed_url}", "RPS=2", "DURATION=2s"],
+        cwd=project.path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "Aggregated" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [(("RPS=5",), "ERROR: BASE_URL is not set"), (("BASE_URL=http://127.0.0.1:9", "RPS=lots"), "ERROR: RPS 'lots' is not a whole number")],
+    ids=["no-base-url", "bad-rps"],
+)
+def test_load_rejects_bad_arguments(project, arguments, message):
+    result = subprocess.run(["make", "load", *arguments], cwd=project.path, capture_output=True, text=True, timeout=60, check=False)
+
+    assert result.returncode == 2
+    assert message in result.stderr
