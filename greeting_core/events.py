@@ -61,7 +61,9 @@ def find_event_problem(event: object) -> str | None:
 
 def _find_v2_problem(event: dict[str, Any]) -> str | None:
     context = event.get("requestContext")
-    http = context.get("http") if isinstance(context, dict) else None
+    if not isinstance(context, dict):
+        context = {}
+    http = context.get("http")
     if not isinstance(http, dict) or not isinstance(http.get("method"), str):
         return f"{EXPECTED_EVENT}, but this 2.0 event has no requestContext.http.method."
     if not isinstance(event.get("rawPath"), str):
