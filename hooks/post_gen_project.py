@@ -2,8 +2,8 @@
 
 import json
 import sys
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 
 
 def next_steps(answers: Mapping[str, str]) -> str:

@@ -5,7 +5,6 @@ real osls; the tests share the compiled templates.
 """
 
 import json
-import os
 import shutil
 import subprocess
 import sys
