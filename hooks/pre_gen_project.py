@@ -33,6 +33,20 @@ DOMAIN_PATTERN = re.compile(r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}
 HOSTED_ZONE_PATTERN = re.compile(r"Z[A-Z0-9]{1,31}")
 # Stage names get a subdomain of domain_name, and a DNS name fits in 253 characters.
 MAX_DOMAIN_NAME = 253
+# serverless.yml keeps the settings shared by every stage under params.default.
+RESERVED_STAGE = "default"
+
+# A PEP 508 requirement on greeting-core, under any spelling that normalises to
+# that name, with optional extras and either version specifiers or a direct URL.
+# Environment markers are left out: the requirement targets one Lambda runtime.
+REQUIREMENT_NAME = r"(?i:greeting[-_.]+core)"
+REQUIREMENT_EXTRAS = r"\[\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(,\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*)*\]"
+VERSION_SPECIFIER = r"(===|==|!=|~=|<=|>=|<|>)\s*[A-Za-z0-9*][A-Za-z0-9._*+!-]*"
+REQUIREMENT_PATTERN = re.compile(
+    rf"{REQUIREMENT_NAME}\s*({REQUIREMENT_EXTRAS})?\s*"
+    rf"({VERSION_SPECIFIER}(\s*,\s*{VERSION_SPECIFIER})*|@\s*[a-z][a-z0-9+.-]*://[^\s$]+)?"
+)
+WHEEL_SUFFIX = ".whl"
 
 MAX_PROJECT_NAME = 100
 # Lambda rejects a function description longer than 256 characters.
@@ -43,7 +57,7 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
 def check_free_text(field: str, value: str, max_length: int) -> str | None:
     if not value.strip():
-        return f"{field} is empty; give it a value."
+        return f"{field} {value!r} is empty; give it a value."
     if CONTROL_CHARACTERS.search(value):
         return f"{field} {value!r} contains a line break or control character; write it on one line."
     if len(value) > max_length:
@@ -57,9 +71,17 @@ def check_choice(field: str, value: str, choices: tuple[str, ...]) -> str | None
     return f"{field} {value!r} is not supported; choose one of {', '.join(choices)}."
 
 
-def check_slug(slug: str) -> str | None:
+def check_slug(slug: str, project_name: str) -> str | None:
     if SLUG_PATTERN.fullmatch(slug):
         return None
+    if not slug and not any(character.isalnum() for character in project_name):
+        if not project_name.strip():
+            # The slug derives from the name, and the error on the empty name covers both.
+            return None
+        return (
+            f"project_slug is empty, and project_name {project_name!r} has no letters or digits to derive it from; "
+            "pass a slug such as project_slug=greeting-service."
+        )
     return (
         f"project_slug {slug!r} is invalid: it must start with a lower-case letter and contain only lower-case "
         "ASCII letters, digits and single hyphens, without a hyphen at the end; pass a slug such as 'greeting-service'."
@@ -119,6 +141,11 @@ def check_stages(stages: list[str]) -> str | None:
                 f"stage {stage!r} is invalid: a stage must start with a lower-case letter and contain only lower-case "
                 "ASCII letters, digits and single hyphens; rename it, for example to 'dev'."
             )
+        if stage == RESERVED_STAGE:
+            return (
+                f"stage {stage!r} is reserved: serverless.yml keeps the settings shared by all stages under "
+                f"params.{RESERVED_STAGE}; rename the stage, for example to 'dev'."
+            )
     duplicates = sorted({stage for stage in stages if stages.count(stage) > 1})
     if duplicates:
         return f"stages lists {', '.join(duplicates)} more than once; list each stage once."
@@ -150,19 +177,56 @@ def check_resource_names(slug: str, stages: list[str], region: str) -> str | Non
 
 
 def check_requirement(requirement: str) -> str | None:
+    """Accept a PEP 508 requirement on greeting-core or the absolute path of a wheel or project folder.
+
+    The value becomes one line of requirements.txt, where pip would read any
+    token starting with "-" as an option and a trailing backslash as a line
+    continuation, so neither may reach it.
+    """
+    example = "such as 'greeting-core>=0.1,<0.2' or the absolute path of a greeting_core wheel"
     if not requirement.strip() or CONTROL_CHARACTERS.search(requirement):
+        return f"greeting_core_requirement {requirement!r} is not one line of text; give a pip requirement {example}."
+    if requirement != requirement.strip():
         return (
-            f"greeting_core_requirement {requirement!r} is not one line of text; give a pip requirement such as "
-            "'greeting-core>=0.1,<0.2' or the path of a greeting_core wheel."
+            f"greeting_core_requirement {requirement!r} starts or ends with whitespace; remove it and give "
+            f"a requirement {example}."
         )
-    if requirement.startswith("-"):
+    if any(token.startswith("-") for token in requirement.split()):
         return (
-            f"greeting_core_requirement {requirement!r} starts with '-', which pip reads as an option; give a "
-            "requirement such as 'greeting-core>=0.1,<0.2' or the path of a wheel."
+            f"greeting_core_requirement {requirement!r} contains a token starting with '-', which pip reads as "
+            f"an option; give only a requirement {example}."
         )
-    if requirement.endswith(".whl") and not Path(requirement).is_file():
+    if requirement.endswith("\\"):
         return (
-            f"greeting_core_requirement {requirement!r} names a wheel that does not exist; build it with "
+            f"greeting_core_requirement {requirement!r} ends with a backslash, which pip reads as a line "
+            f"continuation; remove it and give a requirement {example}."
+        )
+    if requirement.startswith("/"):
+        return check_requirement_path(requirement)
+    if REQUIREMENT_PATTERN.fullmatch(requirement):
+        return None
+    return (
+        f"greeting_core_requirement {requirement!r} is neither a pip requirement on greeting-core (with optional "
+        f"extras and version specifiers, or '@ URL') nor an absolute path; give one {example}."
+    )
+
+
+def check_requirement_path(path: str) -> str | None:
+    if re.search(r"\s|\$", path):
+        return (
+            f"greeting_core_requirement {path!r} contains whitespace or '$', which pip reads as a separator or "
+            "an environment variable; move the wheel to a path without them."
+        )
+    if Path(path).is_dir():
+        return None
+    if not path.endswith(WHEEL_SUFFIX):
+        return (
+            f"greeting_core_requirement {path!r} is neither an existing folder nor a path ending in "
+            f"'{WHEEL_SUFFIX}'; pass the absolute path of a wheel built with 'python -m build --wheel'."
+        )
+    if not Path(path).is_file():
+        return (
+            f"greeting_core_requirement {path!r} names a wheel that does not exist; build it with "
             "'python -m build --wheel' and pass its absolute path."
         )
     return None
@@ -173,7 +237,7 @@ def validate(answers: Mapping[str, str]) -> list[str]:
     stages = parse_stages(answers["stages"])
     checks: list[Callable[[], str | None]] = [
         lambda: check_free_text("project_name", answers["project_name"], MAX_PROJECT_NAME),
-        lambda: check_slug(answers["project_slug"]),
+        lambda: check_slug(answers["project_slug"], answers["project_name"]),
         lambda: check_free_text("description", answers["description"], MAX_DESCRIPTION),
         lambda: check_free_text("author", answers["author"], MAX_AUTHOR),
         lambda: check_region(answers["aws_region"]),

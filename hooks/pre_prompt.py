@@ -10,7 +10,10 @@ import sys
 from pathlib import Path
 
 TEMPLATE_DIR = "template"
-PROJECT_DIR = "{{cookiecutter.project_slug}}"
+# cookiecutter creates this folder from the rendered name before the
+# pre_gen_project hook can check the slug, so the name comes from a private
+# variable that the path_segment filter keeps to one safe folder name.
+PROJECT_DIR = "{{cookiecutter.__project_dir}}"
 
 
 def expose_template(repo_dir: Path) -> int:

@@ -35,7 +35,9 @@ def test_valid_answers_pass():
         ("project_slug", "greeting--service", "single hyphens"),
         ("project_slug", "greeting-", "without a hyphen at the end"),
         ("project_slug", "", "must start with a lower-case letter"),
-        ("project_name", "", "is empty"),
+        ("project_slug", "a/b", "project_slug 'a/b' is invalid"),
+        ("project_slug", "../x/y", "project_slug '../x/y' is invalid"),
+        ("project_name", "", "project_name '' is empty"),
         ("project_name", "two\nlines", "line break"),
         ("description", "x" * 257, "maximum of 256"),
         ("author", "tab\there", "control character"),
@@ -48,9 +50,21 @@ def test_valid_answers_pass():
         ("stages", "dev,Prod", "stage 'Prod' is invalid"),
         ("stages", "dev,,prod", "stage '' is invalid"),
         ("stages", "dev,prod,dev", "more than once"),
-        ("greeting_core_requirement", "-e .", "starts with '-'"),
-        ("greeting_core_requirement", "/nowhere/greeting_core-0.1.0-py3-none-any.whl", "does not exist"),
+        ("stages", "default", "stage 'default' is reserved"),
+        ("stages", "dev, default", "stage 'default' is reserved"),
+        ("greeting_core_requirement", "-e .", "token starting with '-'"),
+        ("greeting_core_requirement", " --index-url http://127.0.0.1:9/simple", "starts or ends with whitespace"),
+        ("greeting_core_requirement", "greeting-core>=0.1 ", "starts or ends with whitespace"),
+        ("greeting_core_requirement", "greeting-core --hash=sha256:00", "token starting with '-'"),
+        ("greeting_core_requirement", "greeting-core>=0.1 -r /etc/hostname", "token starting with '-'"),
+        ("greeting_core_requirement", "greeting-core \\", "ends with a backslash"),
         ("greeting_core_requirement", "greeting-core\n-i http://example.invalid", "not one line"),
+        ("greeting_core_requirement", "requests>=2", "neither a pip requirement on greeting-core"),
+        ("greeting_core_requirement", "greeting-core # comment", "neither a pip requirement on greeting-core"),
+        ("greeting_core_requirement", "dist/greeting_core-0.1.0-py3-none-any.whl", "nor an absolute path"),
+        ("greeting_core_requirement", "/nowhere/greeting_core-0.1.0-py3-none-any.whl", "does not exist"),
+        ("greeting_core_requirement", "/tmp/nonexistent.WHL", "nor a path ending in '.whl'"),
+        ("greeting_core_requirement", "/tmp/a b.whl", "contains whitespace or '$'"),
     ],
     ids=[
         "slug-upper-case",
@@ -59,6 +73,8 @@ def test_valid_answers_pass():
         "slug-double-hyphen",
         "slug-trailing-hyphen",
         "slug-empty",
+        "slug-with-slash",
+        "slug-leaving-output-folder",
         "name-empty",
         "name-newline",
         "description-too-long",
@@ -72,9 +88,21 @@ def test_valid_answers_pass():
         "stage-upper-case",
         "stage-blank",
         "stage-duplicate",
+        "stage-default-alone",
+        "stage-default-among-others",
         "requirement-option",
-        "requirement-missing-wheel",
+        "requirement-option-after-leading-space",
+        "requirement-trailing-space",
+        "requirement-hash-option",
+        "requirement-option-after-specifier",
+        "requirement-trailing-backslash",
         "requirement-two-lines",
+        "requirement-other-package",
+        "requirement-comment",
+        "requirement-relative-path",
+        "requirement-missing-wheel",
+        "requirement-upper-case-suffix",
+        "requirement-path-with-space",
     ],
 )
 def test_invalid_value_is_rejected(field, value, expected):
@@ -113,6 +141,40 @@ def test_existing_wheel_is_accepted(tmp_path):
     wheel.write_bytes(b"")
 
     assert pre_gen_project.validate(answers_with(greeting_core_requirement=str(wheel))) == []
+
+
+@pytest.mark.parametrize(
+    "requirement",
+    [
+        "greeting-core",
+        "greeting_core==0.1.0",
+        "Greeting.Core ~= 0.1",
+        "greeting-core[test]>=0.1,<0.2",
+        "greeting-core>=0.1, !=0.1.3, <0.2",
+        "greeting-core @ https://example.com/greeting_core-0.1.0-py3-none-any.whl#sha256=00",
+    ],
+)
+def test_pep508_requirement_is_accepted(requirement):
+    assert pre_gen_project.validate(answers_with(greeting_core_requirement=requirement)) == []
+
+
+def test_project_folder_is_accepted(tmp_path):
+    assert pre_gen_project.validate(answers_with(greeting_core_requirement=str(tmp_path))) == []
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_blank_name_gets_one_error(name):
+    errors = pre_gen_project.validate(answers_with(project_name=name, project_slug=""))
+
+    assert errors == [f"project_name {name!r} is empty; give it a value."]
+
+
+def test_slug_without_letters_names_project_name():
+    errors = pre_gen_project.validate(answers_with(project_name="!!!", project_slug=""))
+
+    assert len(errors) == 1
+    assert "project_slug is empty" in errors[0]
+    assert "project_name '!!!'" in errors[0]
 
 
 def test_stages_allow_spaces_after_commas():

@@ -14,7 +14,7 @@ import yaml
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
-from hooks.filters import escape_serverless_variables
+from hooks.filters import escape_serverless_variables, serverless_yaml_string
 
 UNRENDERED = re.compile(r"\{\{|\{%|cookiecutter\.")
 
@@ -122,18 +122,24 @@ def test_cli_without_flags_generates_project(template_snapshot, tmp_path):
     assert "greeting-core>=0.1,<0.2" in (tmp_path / "greeting-service" / "requirements.txt").read_text()
 
 
-AWKWARD_NAMES = [
-    "It's \"Quoted\"",
-    "Key: value # not a comment",
-    "@Leading At",
-    "NO",
-    "Costs $5 \\ back\\slash",
-    "${self:service} ${env:HOME}",
-    "Emoji 😀 Ünïcödé",
-]
+AWKWARD_NAMES = {
+    "quotes": "It's \"Quoted\"",
+    "colon-hash": "Key: value # not a comment",
+    "leading-at": "@Leading At",
+    "no": "NO",
+    "dollar-backslash": "Costs $5 \\ back\\slash",
+    "serverless-variables": "${self:service} ${env:HOME}",
+    "dollar-before-variable": "Home is $${env:HOME} and $${self:provider.region}",
+    "dollar-backslash-before-variable": "$\\${env:HOME}",
+    "escaped-backslash-before-variable": "\\\\${x}",
+    "unclosed-variable": "${env:HOME",
+    "dollar-before-unclosed-variable": "$${env:HOME",
+    "unicode-escape": "A \\u000a println('ran') \\u0027",
+    "emoji": "Emoji 😀 Ünïcödé",
+}
 
 
-@pytest.mark.parametrize("name", AWKWARD_NAMES, ids=["quotes", "colon-hash", "leading-at", "no", "dollar-backslash", "serverless-variables", "emoji"])
+@pytest.mark.parametrize("name", AWKWARD_NAMES.values(), ids=AWKWARD_NAMES.keys())
 def test_awkward_name_round_trips(bake, name):
     result = bake(project_name=name, project_slug="awkward", description=name, author=name)
     assert result.exception is None, result.exception
@@ -151,6 +157,66 @@ def test_awkward_name_round_trips(bake, name):
     assert re.sub(r"\\(.)", r"\1", project_literal) == name
     heading = readme.splitlines()[0]
     assert re.sub(r"\\(.)", r"\1", heading) == f"# {name}"
+
+
+@pytest.fixture(scope="module")
+def osls_node_modules(bake, run_command) -> Path:
+    """Install the default project's pinned npm packages, osls among them, once."""
+    result = bake()
+    assert result.exception is None, result.exception
+    run_command(["npm", "ci", "--no-audit", "--no-fund"], cwd=result.project_path)
+    return result.project_path / "node_modules"
+
+
+def osls_print(project: Path, node_modules: Path, run_command) -> dict:
+    """Return the configuration as osls resolves it, without AWS credentials."""
+    (project / "node_modules").symlink_to(node_modules, target_is_directory=True)
+    output = run_command([str(node_modules / ".bin" / "osls"), "print", "--format", "json"], cwd=project, timeout=180).stdout
+    return json.loads(output)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", AWKWARD_NAMES.values(), ids=AWKWARD_NAMES.keys())
+def test_osls_keeps_awkward_description(bake, osls_node_modules, run_command, text):
+    result = bake(project_name="Awkward", description=text)
+    assert result.exception is None, result.exception
+
+    config = osls_print(result.project_path, osls_node_modules, run_command)
+
+    assert config["functions"]["api"]["description"] == text
+
+
+@pytest.mark.slow
+def test_osls_keeps_dollar_backslash_combinations(osls_node_modules, run_command, tmp_path):
+    # Every text of up to four of these pieces, each escaped as the template does.
+    pieces = ["$", "\\", "{", "}", "a", "env:HOME}", "self:service}"]
+    texts = ["".join(combination) for length in range(1, 5) for combination in itertools.product(pieces, repeat=length)]
+    lines = ["service: combinations", 'frameworkVersion: ">=4.3.1 <5"', "provider:", "  name: aws", "custom:", "  texts:"]
+    lines += [f"    - {serverless_yaml_string(text)}" for text in texts]
+    (tmp_path / "serverless.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    resolved = osls_print(tmp_path, osls_node_modules, run_command)["custom"]["texts"]
+
+    assert [(text, value) for text, value in zip(texts, resolved, strict=True) if text != value] == []
+
+
+def test_jenkinsfile_holds_no_unicode_escape(bake):
+    # Groovy decodes "\\uXXXX" anywhere in the source, comments included, when an
+    # odd run of backslashes precedes the "u".
+    result = bake(project_name="A \\u000a error('x') \\\\\\u0027", project_slug="escapes")
+    assert result.exception is None, result.exception
+    jenkinsfile = (result.project_path / "Jenkinsfile").read_text(encoding="utf-8")
+
+    assert [run for run in re.findall(r"(\\+)u", jenkinsfile) if len(run) % 2] == []
+
+
+def test_readme_description_never_starts_code_block(bake):
+    result = bake(description="    Indented like code", project_slug="indented")
+    assert result.exception is None, result.exception
+    readme = (result.project_path / "README.md").read_text(encoding="utf-8")
+
+    (line,) = [line for line in readme.splitlines() if "Indented like code" in line]
+    assert line == "Indented like code"
 
 
 def test_injection_shaped_name_stays_data(bake):
@@ -171,9 +237,11 @@ def test_injection_shaped_name_stays_data(bake):
         ({"aws_region": "moon-1"}, "aws_region 'moon-1' is not an AWS region"),
         ({"stages": "dev,Prod"}, "stage 'Prod' is invalid"),
         ({"project_slug": "s" * 60}, "Lambda function name"),
-        ({"greeting_core_requirement": "--index-url=http://example.invalid"}, "starts with '-'"),
+        ({"greeting_core_requirement": "--index-url=http://example.invalid"}, "token starting with '-'"),
+        ({"greeting_core_requirement": " -r /etc/hostname"}, "starts or ends with whitespace"),
+        ({"stages": "dev,default"}, "stage 'default' is reserved"),
     ],
-    ids=["slug", "name-starting-with-digit", "region", "stage", "name-too-long", "requirement-option"],
+    ids=["slug", "name-starting-with-digit", "region", "stage", "name-too-long", "requirement-option", "requirement-leading-space", "stage-default"],
 )
 def test_invalid_value_leaves_no_output(template_snapshot, tmp_path, capfd, answers, expected):
     with pytest.raises(FailedHookException):
@@ -197,11 +265,46 @@ def test_cli_rejection_prints_no_traceback(template_snapshot, tmp_path):
         check=False,
     )
     output = result.stdout + result.stderr
+    errors = [line for line in output.splitlines() if line.startswith("ERROR:")]
 
     assert result.returncode != 0
-    assert "ERROR: project_slug 'Bad_Slug' is invalid" in output
+    assert len(errors) == 1, output
+    assert errors[0].startswith("ERROR: project_slug 'Bad_Slug' is invalid")
     assert "Traceback" not in output
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("project_slug=a/b", "project_slug 'a/b' is invalid"),
+        ("project_slug=../x/y", "project_slug '../x/y' is invalid"),
+        ("project_slug=.", "project_slug '.' is invalid"),
+        ("project_name=", "project_name '' is empty"),
+        ("project_name=!!!", "project_name '!!!' has no letters or digits"),
+    ],
+    ids=["slash", "parent-folder", "dot", "empty-name", "name-without-letters"],
+)
+def test_unsafe_folder_name_leaves_nothing(template_snapshot, tmp_path, answer, expected):
+    # cookiecutter creates the project folder before the pre_gen_project hook runs.
+    output_dir = tmp_path / "out"
+    output_dir.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "cookiecutter", str(template_snapshot), "--no-input", "--output-dir", str(output_dir), answer],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=output_dir,
+    )
+    output = result.stdout + result.stderr
+    errors = [line for line in output.splitlines() if line.startswith("ERROR:")]
+
+    assert result.returncode != 0
+    assert len(errors) == 1, output
+    assert expected in errors[0]
+    assert list(tmp_path.iterdir()) == [output_dir]
+    assert list(output_dir.iterdir()) == []
 
 
 @pytest.mark.parametrize(
