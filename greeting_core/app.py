@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from flask import Flask, Response, request
@@ -15,6 +15,9 @@ from greeting_core.config import load_settings
 from greeting_core.errors import ServiceError
 from greeting_core.negotiation import problem_response
 from greeting_core.views import blueprint
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +37,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_error_handler(ServiceError, _handle_service_error)
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(Exception, _handle_unexpected_error)
-    app.after_request(_add_standard_headers)
-    app.wsgi_app = AccessLogMiddleware(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = AccessLogMiddleware(  # type: ignore[method-assign]
+        StandardHeadersMiddleware(app.wsgi_app)
+    )
     return app
 
 
@@ -80,10 +84,32 @@ def _handle_unexpected_error(error: Exception) -> Response:
     return problem_response(request, 500, "Internal Server Error", detail)
 
 
-def _add_standard_headers(response: Response) -> Response:
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    request_id = lambda_request_id(request.environ)
-    if request_id:
-        response.headers["X-Request-Id"] = request_id
-    return response
+_STANDARD_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store")]
+_STANDARD_NAMES = frozenset(name.lower() for name, _ in _STANDARD_HEADERS)
+_STANDARD_NAMES_WITH_ID = _STANDARD_NAMES | {"x-request-id"}
+
+
+class StandardHeadersMiddleware:
+    """WSGI middleware that adds the standard headers to every response.
+
+    It extends the header list that Flask hands to the server, which is
+    cheaper than setting each header on the response object.
+    """
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        added = _STANDARD_HEADERS
+        # An added header replaces any value the app set, instead of doubling it.
+        replaced = _STANDARD_NAMES
+        request_id = lambda_request_id(environ)
+        if request_id:
+            added = [*_STANDARD_HEADERS, ("X-Request-Id", request_id)]
+            replaced = _STANDARD_NAMES_WITH_ID
+
+        def adding_start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            app_headers = [header for header in headers if header[0].lower() not in replaced]
+            return start_response(status, app_headers + added, exc_info)
+
+        return self.app(environ, adding_start_response)

@@ -11,12 +11,11 @@ recomputes those parts of the environ from the event.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
-
-from werkzeug.datastructures import Headers
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -122,21 +121,38 @@ def _find_shared_problem(event: dict[str, Any]) -> str | None:
 
 
 def _find_header_problem(event: dict[str, Any]) -> str | None:
-    values: list[object] = list((event.get("headers") or {}).values())
+    for value in (event.get("headers") or {}).values():
+        problem = _header_value_problem(value)
+        if problem is not None:
+            return problem
     for value_list in (event.get("multiValueHeaders") or {}).values():
-        values.extend(value_list if isinstance(value_list, list) else [value_list])
-    for value in values:
-        if not isinstance(value, str):
-            return "Header values must be strings."
-        if _has_line_break(value):
-            # Werkzeug raises on line breaks in header values, which guards against header injection.
-            return "Header values must not contain line breaks."
+        for value in value_list if isinstance(value_list, list) else [value_list]:
+            problem = _header_value_problem(value)
+            if problem is not None:
+                return problem
+    return None
+
+
+def _header_value_problem(value: object) -> str | None:
+    if not isinstance(value, str):
+        return "Header values must be strings."
+    if "\r" in value or "\n" in value:
+        # Werkzeug raises on line breaks in header values, which guards against header injection.
+        return "Header values must not contain line breaks."
     return None
 
 
 def _find_lone_surrogate_problem(event: dict[str, Any]) -> str | None:
     # A JSON "\ud800" escape yields a lone surrogate, which serverless-wsgi
     # cannot encode as UTF-8 when it builds the environ.
+    try:
+        # The C encoder checks a whole JSON-shaped event far faster than the
+        # walk below, which runs only to find and name the offending field.
+        json.dumps(event, ensure_ascii=False).encode("utf-8")
+    except (TypeError, ValueError, RecursionError):
+        pass
+    else:
+        return None
     for key, value in event.items():
         stack = [key, value]
         while stack:
@@ -198,6 +214,20 @@ def normalize_event(event: dict[str, Any]) -> dict[str, Any]:
     return normalized
 
 
+def _host_header(event: Mapping[str, Any], is_v2: bool) -> str:
+    """Return the event's first ``Host`` header value, matched without regard to case."""
+    headers = event.get("headers") if is_v2 else (
+        event.get("multiValueHeaders") or event.get("headers")
+    )
+    for key, value in (headers or {}).items():
+        if isinstance(key, str) and key.lower() == "host":
+            if not isinstance(value, list):
+                return str(value)
+            if value:
+                return str(value[0])
+    return ""
+
+
 def _segments(path: str) -> list[str]:
     return [segment for segment in path.strip("/").split("/") if segment]
 
@@ -219,11 +249,7 @@ def public_path(event: Mapping[str, Any], environ: Mapping[str, str]) -> tuple[s
     is_v2 = event.get("version") == "2.0"
     path = (event.get("rawPath") if is_v2 else event.get("path")) or "/"
     path = path.split("?", 1)[0]
-    if is_v2:
-        headers = Headers(event.get("headers") or {})
-    else:
-        headers = Headers(event.get("multiValueHeaders") or event.get("headers") or {})
-    host = str(context.get("domainName") or headers.get("Host", ""))
+    host = str(context.get("domainName") or _host_header(event, is_v2))
     on_execute_api = ".execute-api." in host
     keep_stage = environ.get("STRIP_STAGE_PATH", "").strip().lower() not in _TRUE_WORDS
 

@@ -14,9 +14,15 @@ PROBLEM_TYPE = "application/problem+json"
 # Listed in order of preference, so "*/*" or no Accept header picks text.
 _OFFERED = ["text/plain", JSON_TYPE, PROBLEM_TYPE]
 
+# Accept values that always pick text, so the header need not be parsed.
+# curl and fetch() send "*/*" by default.
+_TEXT_ACCEPT_VALUES = frozenset(("", "*/*", "text/plain", "text/*"))
+
 
 def prefers_json(request: Request) -> bool:
     """Return whether the Accept header ranks JSON above plain text."""
+    if request.environ.get("HTTP_ACCEPT", "").strip() in _TEXT_ACCEPT_VALUES:
+        return False
     best = request.accept_mimetypes.best_match(_OFFERED, default="text/plain")
     return best != "text/plain"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -25,14 +25,13 @@ EventBuilder = Callable[..., dict[str, Any]]
 
 
 @pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Remove settings and path variables so the host environment cannot leak in."""
     import os
 
     for key in list(os.environ):
         if key.startswith("GREETING_") or key in ("API_GATEWAY_BASE_PATH", "STRIP_STAGE_PATH"):
             monkeypatch.delenv(key)
-    yield
 
 
 @pytest.fixture

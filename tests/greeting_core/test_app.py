@@ -25,6 +25,18 @@ def test_every_response_has_standard_headers(client: FlaskClient, method: str, p
     assert "X-Request-Id" not in response.headers
 
 
+def test_standard_headers_replace_values_set_by_a_view(lambda_context: SimpleNamespace) -> None:
+    app = create_app({"TESTING": True})
+
+    @app.get("/cached")
+    def cached() -> tuple[str, dict[str, str]]:
+        return "cached", {"Cache-Control": "max-age=60", "X-Request-Id": "from-view"}
+
+    response = app.test_client().get("/cached", environ_base={"serverless.context": lambda_context})
+    assert response.headers.getlist("Cache-Control") == ["no-store"]
+    assert response.headers.getlist("X-Request-Id") == [lambda_context.aws_request_id]
+
+
 def test_request_id_header_from_lambda_context(client: FlaskClient, lambda_context: SimpleNamespace) -> None:
     response = client.get("/", environ_base={"serverless.context": lambda_context})
     assert response.headers["X-Request-Id"] == lambda_context.aws_request_id

@@ -124,3 +124,25 @@ def test_custom_domain_base_path_strips_whole_segments(
 def test_base_path_ignored_on_execute_api_host(make_event: Any) -> None:
     event = make_event("rest_v1", path="/prod/health")
     assert public_path(event, {"API_GATEWAY_BASE_PATH": "prod"}) == ("/prod", "/prod/health")
+
+
+def test_lone_surrogate_found_in_event_that_is_not_json_data() -> None:
+    event = {"httpMethod": "GET", "path": "/", "stageVariables": {"when": object()}, "body": "A\ud800"}
+    assert find_event_problem(event) == (
+        "The event field body contains the lone surrogate U+D800, which is not valid Unicode text."
+    )
+
+
+API_HOST = "abc123defg.execute-api.us-east-1.amazonaws.com"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HOST": [API_HOST]}, {"host": [], "Host": [API_HOST]}],
+    ids=["upper-case-name", "empty-list-skipped"],
+)
+def test_host_header_matched_without_regard_to_case(headers: dict[str, list[str]]) -> None:
+    event = {"httpMethod": "GET", "path": "/prod/health", "multiValueHeaders": headers,
+             "requestContext": {"stage": "prod"}}
+    # On the execute-api host the base path is not stripped; elsewhere it would be.
+    assert public_path(event, {"API_GATEWAY_BASE_PATH": "prod"}) == ("/prod", "/prod/health")

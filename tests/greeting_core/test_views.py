@@ -174,13 +174,15 @@ def test_max_body_bytes_setting_applies() -> None:
         (None, False),
         ("*/*", False),
         ("text/plain", False),
+        ("text/*", False),
+        ("application/*", True),
         ("application/json", True),
         ("application/json, text/plain;q=0.5", True),
         ("text/plain, application/json;q=0.5", False),
         ("application/problem+json", True),
         ("image/png", False),
     ],
-    ids=["none", "any", "text", "json", "json-preferred", "text-preferred", "problem-json",
+    ids=["none", "any", "text", "any-text", "any-application", "json", "json-preferred", "text-preferred", "problem-json",
          "unsupported-falls-back-to-text"],
 )
 def test_greeting_negotiates_content_type(
