@@ -225,7 +225,10 @@ def current_manifest(options: argparse.Namespace) -> Path:
 
 
 def compiled_code_sha256(directory: Path) -> str:
-    template = json.loads((directory / COMPILED_TEMPLATE).read_text(encoding="utf-8"))
+    try:
+        template = json.loads((directory / COMPILED_TEMPLATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ReleaseError(f"osls package wrote no readable {directory / COMPILED_TEMPLATE} ({error}).") from error
     values = {
         resource["Properties"]["CodeSha256"]
         for resource in template["Resources"].values()
@@ -310,7 +313,12 @@ def running_code(stage: str, options: argparse.Namespace) -> tuple[str, str]:
         cwd=PROJECT_ROOT,
         capture=True,
     )
-    code_sha256, version = json.loads(output)
+    try:
+        code_sha256, version = json.loads(output)
+    except (ValueError, TypeError) as error:
+        raise ReleaseError(f"the AWS CLI returned {output.strip()!r} for {function_name}, not [CodeSha256, version].") from error
+    if not code_sha256:
+        raise ReleaseError(f"Lambda reports no CodeSha256 for {function_name}; check that stage {stage!r} is deployed.")
     return code_sha256, version or ""
 
 
@@ -411,8 +419,11 @@ def stop(server: subprocess.Popen) -> None:
 
 
 def check_version_endpoint(base_url: str, manifest: artifacts.Manifest, stage: str) -> None:
-    with urllib.request.urlopen(f"{base_url}/version", timeout=10) as response:
-        reported = json.loads(response.read())
+    try:
+        with urllib.request.urlopen(f"{base_url}/version", timeout=10) as response:
+            reported = json.loads(response.read())
+    except (OSError, ValueError) as error:
+        raise ReleaseError(f"GET {base_url}/version failed ({error}); read reports/offline.log.") from error
     expected = {"service_version": manifest.version, "git_commit": manifest.commit, "stage": stage}
     wrong = {key: reported.get(key) for key, value in expected.items() if reported.get(key) != value}
     if wrong:
