@@ -15,6 +15,9 @@ logger = logging.getLogger(__name__)
 
 _CALL_SITE = "AccessLogMiddleware.__call__"
 
+# json.dumps builds a new encoder on every call that passes options.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+
 
 def lambda_request_id(environ: Mapping[str, Any]) -> str | None:
     """Return the Lambda request id that serverless-wsgi put in ``environ``, if any."""
@@ -92,4 +95,4 @@ class JsonLineFormatter(logging.Formatter):
             entry.update(fields)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return _ENCODER.encode(entry)

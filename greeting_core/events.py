@@ -31,6 +31,9 @@ BASE64_PROBLEM = "The event body is marked isBase64Encoded but is not valid base
 
 _TRUE_WORDS = ("yes", "y", "true", "t", "1")
 
+# json.dumps builds a new encoder on every call that passes options.
+_JSON_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
 
 def is_warmup_event(event: object) -> bool:
     """Return whether ``event`` is a scheduled warm-up ping."""
@@ -148,7 +151,7 @@ def _find_lone_surrogate_problem(event: dict[str, Any]) -> str | None:
     try:
         # The C encoder checks a whole JSON-shaped event far faster than the
         # walk below, which runs only to find and name the offending field.
-        json.dumps(event, ensure_ascii=False).encode("utf-8")
+        _JSON_ENCODER.encode(event).encode("utf-8")
     except (TypeError, ValueError, RecursionError):
         pass
     else:
