@@ -40,7 +40,7 @@ tools: $(TOOLS_STAMP) ## Create .venv with tox, build and cookiecutter
 
 .PHONY: demo
 demo: $(TOOLS_STAMP) ## Build, generate, test, compile and serve a project, then send it requests (SERVE=1 keeps it running)
-	$(VENV_PYTHON) scripts/demo.py $(if $(SERVE),--serve) $(if $(PORT),--port $(PORT))
+	$(VENV_PYTHON) scripts/demo.py $(if $(SERVE),--serve) $(if $(PORT),--port $(PORT)) $(if $(WORK_DIR),--work-dir "$(WORK_DIR)")
 
 .PHONY: test
 test: $(TOOLS_STAMP) ## Run every test through tox: library, hooks, template and real tools

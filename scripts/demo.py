@@ -87,6 +87,13 @@ def step(number: int, title: str) -> Iterator[None]:
 
 def build_wheel(dist_dir: Path) -> Path:
     """Build greeting_core's wheel into dist_dir and return its path."""
+    # The template writes the wheel's path into requirements.txt and the
+    # Makefile, so its hook rejects paths with whitespace or "$".
+    if any(character.isspace() or character == "$" for character in str(dist_dir)):
+        raise StepFailed(
+            f"the work folder {dist_dir.parent} contains whitespace or '$', which the "
+            "template rejects in a wheel path; choose a plain folder, as in make demo WORK_DIR=/tmp/greeting-demo"
+        )
     shutil.rmtree(dist_dir, ignore_errors=True)
     run(
         [sys.executable, "-m", "build", "--quiet", "--wheel", "--outdir", str(dist_dir), "."],
