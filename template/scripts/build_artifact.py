@@ -8,10 +8,13 @@ builds of the same sources are byte-identical.
 Lambda unpacks the zip to a read-only /var/task, where Python cannot cache
 bytecode, so a zip of sources compiles every module again on each cold start.
 The build therefore adds bytecode compiled by the runtime's exact Python
-version next to the sources, which stay for readable tracebacks.
+version next to the sources, which stay for readable tracebacks. To keep the
+zip small, it leaves out files that nothing on Lambda reads and the bytecode
+of modules that the handler never imports.
 """
 
 import argparse
+import fnmatch
 import os
 import shutil
 import subprocess
@@ -31,6 +34,46 @@ PLATFORMS = {"arm64": "manylinux2014_aarch64", "x86_64": "manylinux2014_x86_64"}
 # RECORD lists their hashes; bytecode compiled by pip embeds a temporary path.
 STRIPPED_DIRECTORIES = {"bin", "__pycache__"}
 STRIPPED_FILES = {"RECORD"}
+
+# Files that nothing in the Lambda runtime reads, matched against paths
+# relative to the zip root (a "*" also matches "/"). Keep every module that
+# an import can reach, and every licence that covers shipped code.
+UNSHIPPED_FILES = (
+    # Type information, read only by type checkers.
+    "*.pyi",
+    "*/py.typed",
+    # The C source of MarkupSafe's compiled extension, which ships beside it.
+    "markupsafe/_speedups.c",
+    # Browser assets and their icon licence, served only by Werkzeug's
+    # interactive debugger, which runs under the development server alone.
+    "werkzeug/debug/shared/*",
+)
+
+# Modules that a Lambda handler serving an API never imports: command-line
+# terminal helpers, shell completion, test clients, the development server's
+# debugger, reloader and middleware, and template features beyond rendering.
+# Their sources stay, so an import still works and Python compiles them then.
+SOURCE_ONLY_MODULES = (
+    "click/_termui_impl.py",
+    "click/_textwrap.py",
+    "click/_winconsole.py",
+    "click/shell_completion.py",
+    "click/testing.py",
+    "flask/__main__.py",
+    "flask/debughelpers.py",
+    "flask/testing.py",
+    "jinja2/ext.py",
+    "jinja2/meta.py",
+    "jinja2/nativetypes.py",
+    "jinja2/sandbox.py",
+    "werkzeug/_reloader.py",
+    "werkzeug/debug/*",
+    "werkzeug/middleware/http_proxy.py",
+    "werkzeug/middleware/lint.py",
+    "werkzeug/middleware/profiler.py",
+    "werkzeug/middleware/shared_data.py",
+    "werkzeug/testapp.py",
+)
 
 # The earliest time a zip can store; zip entries hold local time without a zone.
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
@@ -91,6 +134,38 @@ def strip_unreproducible_files(root: Path) -> None:
             shutil.rmtree(path)
         elif path.is_file() and path.name in STRIPPED_FILES:
             path.unlink()
+
+
+def matches_any(path: Path, root: Path, patterns: tuple[str, ...]) -> bool:
+    """Return whether ``path``, relative to ``root``, matches one of the glob ``patterns``."""
+    name = path.relative_to(root).as_posix()
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+
+
+def remove_files(root: Path, files: list[Path]) -> None:
+    """Remove ``files``, then each folder under ``root`` that their removal leaves empty."""
+    folders = set()
+    for path in files:
+        path.unlink()
+        folders.add(path.parent)
+    for folder in sorted(folders, reverse=True):
+        while folder != root and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+
+def remove_unshipped_files(root: Path) -> None:
+    """Remove the files that match ``UNSHIPPED_FILES``."""
+    remove_files(root, [path for path in sorted(root.rglob("*")) if path.is_file() and matches_any(path, root, UNSHIPPED_FILES)])
+
+
+def remove_unused_bytecode(root: Path) -> None:
+    """Remove the bytecode of the modules that match ``SOURCE_ONLY_MODULES``, keeping their sources."""
+    bytecode = []
+    for source in sorted(root.rglob("*.py")):
+        if matches_any(source, root, SOURCE_ONLY_MODULES):
+            bytecode.extend(sorted(source.parent.glob(f"__pycache__/{source.stem}.*.pyc")))
+    remove_files(root, bytecode)
 
 
 def find_runtime_python(runtime: str) -> str:
@@ -167,7 +242,7 @@ def write_zip(root: Path, output: Path) -> None:
 
 
 def build(runtime: str, architecture: str, requirements: Path, build_dir: Path, output: Path, bytecode: bool = True) -> None:
-    """Run every build step: install, copy, strip, compile, zip."""
+    """Run every build step: install, copy, strip, trim, compile, zip."""
     # Look for the compiler first, so that a missing one fails before pip runs.
     compiler = find_runtime_python(runtime) if bytecode else None
     if build_dir.exists():
@@ -177,8 +252,10 @@ def build(runtime: str, architecture: str, requirements: Path, build_dir: Path, 
     install_dependencies(requirements, build_dir, runtime, architecture)
     copy_handler(build_dir)
     strip_unreproducible_files(build_dir)
+    remove_unshipped_files(build_dir)
     if compiler is not None:
         compile_bytecode(build_dir, compiler)
+        remove_unused_bytecode(build_dir)
 
     write_zip(build_dir, output)
 

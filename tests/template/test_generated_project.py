@@ -45,6 +45,20 @@ EXTENSION_SUFFIXES = {
 
 FORBIDDEN_IN_ZIP = re.compile(r"^(tests|\.venv|node_modules|\.git|\.serverless|scripts|dist|build)/|^(serverless\.yml|Makefile|Jenkinsfile|package\.json)$")
 
+# Files that nothing on Lambda reads: type information, MarkupSafe's C source
+# and the browser assets of Werkzeug's interactive debugger.
+UNSHIPPED_IN_ZIP = re.compile(r"\.pyi$|(^|/)py\.typed$|^markupsafe/_speedups\.c$|^werkzeug/debug/shared/")
+
+# Modules that a Lambda handler serving an API never imports, shipped as sources without bytecode.
+SOURCE_ONLY_IN_ZIP = re.compile(
+    r"^(click/(_termui_impl|_textwrap|_winconsole|shell_completion|testing)"
+    r"|flask/(__main__|debughelpers|testing)"
+    r"|jinja2/(ext|meta|nativetypes|sandbox)"
+    r"|werkzeug/(_reloader|testapp|debug/\w+|middleware/(http_proxy|lint|profiler|shared_data)))\.py$"
+)
+
+EVENTS_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "events"
+
 SERVER_START_SECONDS = 90
 
 
@@ -155,6 +169,9 @@ def test_zip_holds_only_handler_and_dependencies(project, compiled_templates):
     assert [name for name in names if FORBIDDEN_IN_ZIP.search(name)] == []
     assert [name for name in names if name.endswith("/RECORD")] == []
     assert sorted(name for name in names if name.endswith(".pyc")) == expected_bytecode(names, project.answers["python_runtime"])
+    assert [name for name in names if UNSHIPPED_IN_ZIP.search(name)] == []
+    assert "werkzeug/debug/__init__.py" in names
+    assert "click/testing.py" in names
     assert names == sorted(names, key=str.encode)
     assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
     assert {info.external_attr >> 16 for info in infos if not info.is_dir()} == {0o100644}
@@ -162,6 +179,50 @@ def test_zip_holds_only_handler_and_dependencies(project, compiled_templates):
     extensions = [name for name in names if name.endswith(".so")]
     assert extensions
     assert all(name.endswith(suffix) for name in extensions), extensions
+
+
+def test_zip_keeps_every_dependency_licence(project, compiled_templates):
+    artifact = project.path / "dist" / f"{project.answers['project_slug']}.zip"
+
+    with zipfile.ZipFile(artifact) as archive:
+        names = archive.namelist()
+    distributions = {name.split("/")[0] for name in names if name.endswith(".dist-info/METADATA")}
+    licensed = {name.split("/")[0] for name in names if ".dist-info/" in name and "LICEN" in name.rpartition("/")[2].upper()}
+
+    assert sorted(distributions - licensed) == [name for name in sorted(distributions) if name.startswith("greeting_core-")]
+
+
+def test_zip_handler_imports_only_compiled_modules(project, compiled_templates, tmp_path):
+    artifact = project.path / "dist" / f"{project.answers['project_slug']}.zip"
+    with zipfile.ZipFile(artifact) as archive:
+        archive.extractall(tmp_path)
+    # Serve each event shape and a 404, then list every module loaded from
+    # the zip that has no bytecode beside it.
+    script = """
+import importlib.util, json, sys
+from pathlib import Path
+from handler import lambda_handler
+for path in sorted(Path(sys.argv[1]).glob("*.json")):
+    event = json.loads(path.read_text(encoding="utf-8"))
+    assert lambda_handler(event, None)["statusCode"] == 200, path
+    event["path" if "path" in event else "rawPath"] = "/missing"
+    assert lambda_handler(event, None)["statusCode"] == 404, path
+root = Path.cwd()
+uncompiled = []
+for module in list(sys.modules.values()):
+    source = getattr(module, "__file__", None)
+    if source and source.endswith(".py") and Path(source).is_relative_to(root):
+        if not Path(importlib.util.cache_from_source(source)).is_file():
+            uncompiled.append(Path(source).relative_to(root).as_posix())
+# The access log fills stdout before this line.
+print(json.dumps(sorted(uncompiled)))
+"""
+
+    result = project.run(
+        [project.answers["python_runtime"], "-c", script, str(EVENTS_DIR)], cwd=tmp_path, env=runtime_environment()
+    )
+
+    assert json.loads(result.stdout.splitlines()[-1]) == []
 
 
 def test_two_builds_are_identical(project, compiled_templates):
@@ -174,11 +235,11 @@ def test_two_builds_are_identical(project, compiled_templates):
 
 
 def expected_bytecode(names: list[str], runtime: str) -> list[str]:
-    """Return, sorted, the pyc entry the build adds for every module in ``names``."""
+    """Return, sorted, the pyc entry the build adds for every module in ``names`` but the source-only ones."""
     tag = "cpython-" + runtime.removeprefix("python").replace(".", "")
     bytecode = []
     for name in names:
-        if name.endswith(".py"):
+        if name.endswith(".py") and not SOURCE_ONLY_IN_ZIP.search(name):
             folder, _, module = name.rpartition("/")
             bytecode.append(f"{folder}/__pycache__/{module[:-3]}.{tag}.pyc".lstrip("/"))
     return sorted(bytecode)
