@@ -62,6 +62,10 @@ def check_stage(stage: str, options: argparse.Namespace) -> None:
         )
 
 
+def check_stage_option(options: argparse.Namespace) -> None:
+    check_stage(options.stage, options)
+
+
 def is_protected(stage: str, options: argparse.Namespace) -> bool:
     return stage in parse_list(options.protected_stages)
 
@@ -489,6 +493,10 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     record.add_argument("--runtime", required=True)
     record.add_argument("--architecture", required=True)
     record.set_defaults(handler=record_build)
+
+    stage_check = commands.add_parser("check-stage", help="reject an invalid stage before another command uses it")
+    stage_check.add_argument("--stage", required=True)
+    stage_check.set_defaults(handler=check_stage_option)
 
     name = commands.add_parser("stage-name", help="print the ephemeral stage name of a branch")
     name.add_argument("--branch", required=True)

@@ -298,6 +298,21 @@ def test_deploy_invalid_stage_rejected(release_project, stage, message):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    "stage",
+    ["Prod", "dev;touch INJECTED", 'dev" "prod', ""],
+    ids=["upper-case", "shell-syntax", "two-stages", "empty"],
+)
+@pytest.mark.parametrize("target", ["package", "offline", "logs", "url"])
+def test_stage_checked_before_use(release_project, target, stage):
+    result = release_project.make(target, f"STAGE={stage}")
+
+    assert result.returncode != 0
+    assert f"ERROR: STAGE {stage!r} is invalid" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (release_project.path / "INJECTED").exists()
+
+
 # Promote
 
 
