@@ -34,6 +34,10 @@ def validate_name(name: str, max_length: int) -> str:
         raise BadRequestError(
             f"The name has {len(stripped)} characters, but at most {max_length} are allowed."
         )
+    if stripped.isascii() and stripped.isprintable():
+        # Printable ASCII has no control, surrogate, format or bidirectional
+        # characters, and once stripped it is empty or has a visible one.
+        return stripped
     for character in stripped:
         category = unicodedata.category(character)
         if category == _CONTROL_CATEGORY:
