@@ -25,7 +25,7 @@ def test_every_response_has_standard_headers(client: FlaskClient, method: str, p
     assert "X-Request-Id" not in response.headers
 
 
-def test_standard_headers_replace_values_set_by_a_view(lambda_context: SimpleNamespace) -> None:
+def test_standard_headers_replace_view_values(lambda_context: SimpleNamespace) -> None:
     app = create_app({"TESTING": True})
 
     @app.get("/cached")

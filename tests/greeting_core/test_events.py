@@ -126,7 +126,7 @@ def test_base_path_ignored_on_execute_api_host(make_event: Any) -> None:
     assert public_path(event, {"API_GATEWAY_BASE_PATH": "prod"}) == ("/prod", "/prod/health")
 
 
-def test_lone_surrogate_found_in_event_that_is_not_json_data() -> None:
+def test_surrogate_in_non_json_event() -> None:
     event = {"httpMethod": "GET", "path": "/", "stageVariables": {"when": object()}, "body": "A\ud800"}
     assert find_event_problem(event) == (
         "The event field body contains the lone surrogate U+D800, which is not valid Unicode text."
@@ -141,7 +141,7 @@ API_HOST = "abc123defg.execute-api.us-east-1.amazonaws.com"
     [{"HOST": [API_HOST]}, {"host": [], "Host": [API_HOST]}],
     ids=["upper-case-name", "empty-list-skipped"],
 )
-def test_host_header_matched_without_regard_to_case(headers: dict[str, list[str]]) -> None:
+def test_host_header_case_insensitive(headers: dict[str, list[str]]) -> None:
     event = {"httpMethod": "GET", "path": "/prod/health", "multiValueHeaders": headers,
              "requestContext": {"stage": "prod"}}
     # On the execute-api host the base path is not stripped; elsewhere it would be.
