@@ -9,18 +9,22 @@ from pathlib import Path
 def next_steps(answers: Mapping[str, str]) -> str:
     """Return the instructions shown after generation."""
     first_stage = answers["stages"].split(",")[0].strip()
-    return "\n".join(
-        [
-            f"Created {answers['project_slug']}/. Next steps:",
-            f"  cd {answers['project_slug']}",
-            "  make install                     # .venv and node_modules",
-            "  make test                        # unit tests",
-            "  make offline                     # serve on http://127.0.0.1:3000",
-            f"  make package STAGE={first_stage:<13}# CloudFormation in .serverless/, no AWS access needed",
-            f"  make deploy STAGE={first_stage:<14}# needs AWS credentials",
-            "Run 'make help' for every target.",
-        ]
-    )
+    steps = [
+        (f"cd {answers['project_slug']}", ""),
+        # Builds take their version and commit from git.
+        ("git init && git add -A && git commit -m 'Generate the project'", ""),
+        ("make install", ".venv and node_modules"),
+        ("make test", "unit tests"),
+        ("make offline", "serve on http://127.0.0.1:3000"),
+        (f"make package STAGE={first_stage}", "CloudFormation in .serverless/, no AWS access needed"),
+        (f"make deploy STAGE={first_stage}", "needs AWS credentials"),
+    ]
+    width = max(len(command) for command, comment in steps if comment) + 2
+    lines = [f"Created {answers['project_slug']}/. Next steps:"]
+    for command, comment in steps:
+        lines.append(f"  {command:<{width}}# {comment}" if comment else f"  {command}")
+    lines.append("Run 'make help' for every target.")
+    return "\n".join(lines)
 
 
 def remove_unused_files(answers: Mapping[str, str], project: Path) -> None:

@@ -246,7 +246,7 @@ def print_try_it(base_url: str, log_path: Path) -> None:
     print(f"  curl '{base_url}/?name=Ada'")
     print(f"  curl -d Grace {base_url}/")
     print(f"  curl -H 'Accept: application/json' {base_url}/version")
-    print("Press Ctrl-C to stop it.", flush=True)
+    print(f"Press Ctrl-C, or send SIGTERM to process {os.getpid()}, to stop it.", flush=True)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -312,14 +312,25 @@ def run_demo(args: argparse.Namespace) -> None:
                 stop_server(server)
 
 
+def stop_on_sigterm(signal_number: int, frame: object) -> None:
+    """Turn SIGTERM into KeyboardInterrupt, so the server is stopped as on Ctrl-C."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # The server runs in its own process group, so a SIGTERM sent to this
+    # script's group would not reach it; stop it from here instead.
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     started = time.monotonic()
     try:
         run_demo(args)
     except StepFailed as err:
         print(f"\nERROR: {err}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("\nInterrupted.", file=sys.stderr)
+        return 130
     print(f"\nDemo finished in {time.monotonic() - started:.0f} s.")
     return 0
 

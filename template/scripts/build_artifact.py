@@ -168,14 +168,24 @@ def remove_unused_bytecode(root: Path) -> None:
     remove_files(root, bytecode)
 
 
+def runtime_python_candidates(runtime: str) -> list[str]:
+    """Return every ``runtime`` executable on PATH, in PATH order."""
+    candidates: list[str] = []
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        candidate = shutil.which(runtime, path=directory) if directory else None
+        if candidate is not None and candidate not in candidates:
+            candidates.append(candidate)
+    return candidates
+
+
 def find_runtime_python(runtime: str) -> str:
     """Return an interpreter of the runtime's exact Python version: this one, or ``runtime`` on PATH."""
     version = python_version(runtime)
     if f"{sys.version_info.major}.{sys.version_info.minor}" == version:
         return sys.executable
-    candidate = shutil.which(runtime)
-    if candidate is not None:
-        # A pyenv shim exists for every version pyenv knows, installed or not.
+    # pyenv installs a shim for every version it manages, and the shim fails
+    # unless PYENV_VERSION lists that version, so try each match on PATH in turn.
+    for candidate in runtime_python_candidates(runtime):
         result = subprocess.run(
             [candidate, "-c", "import sys; print(*sys.version_info[:2], sep='.')"],
             capture_output=True,
@@ -186,9 +196,9 @@ def find_runtime_python(runtime: str) -> str:
             return candidate
     raise SystemExit(
         f"ERROR: bytecode for {runtime} must be compiled by Python {version}, and neither this interpreter "
-        f"(Python {sys.version_info.major}.{sys.version_info.minor}) nor '{runtime}' on PATH is that version. "
-        f"Install Python {version} and put '{runtime}' on PATH, or pass --no-bytecode to ship sources only "
-        "(slower cold starts)."
+        f"(Python {sys.version_info.major}.{sys.version_info.minor}) nor any '{runtime}' on PATH runs that version. "
+        f"Install Python {version} (with pyenv: 'pyenv install {version}'; the Makefile finds pyenv's interpreters), "
+        "or pass --no-bytecode to ship sources only (slower cold starts)."
     )
 
 

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -435,6 +436,19 @@ def check_version_endpoint(base_url: str, manifest: artifacts.Manifest, stage: s
     print(f"/version reports version {manifest.version}, commit {manifest.commit}, stage {stage!r}.")
 
 
+def reject_busy_port(port: int, variable: str) -> None:
+    """Reject a port on 127.0.0.1 that something already listens on.
+
+    Otherwise the smoke tests would run against that other server.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise ReleaseError(
+                f"port {port} on 127.0.0.1 is already in use, so the rehearsal cannot serve there; stop the server "
+                f"that listens on it (for example a running 'make offline') or pass {variable}=<free port>."
+            )
+
+
 def rehearse(options: argparse.Namespace) -> None:
     """Deploy the built artifact's stage to serverless-offline, smoke-test it, then check every promotion compiles."""
     stages = [stage.strip() for stage in options.stages.split(",") if stage.strip()]
@@ -445,6 +459,8 @@ def rehearse(options: argparse.Namespace) -> None:
     log_path = PROJECT_ROOT / "reports" / "offline.log"
     log_path.parent.mkdir(exist_ok=True)
 
+    for port, variable in ((options.port, "PORT"), (options.lambda_port, "LAMBDA_PORT")):
+        reject_busy_port(port, variable)
     print(f"Deploying {manifest.artifact} to stage {first!r} on serverless-offline at {base_url}", flush=True)
     env = dict(build_environment(), SERVICE_VERSION=manifest.version, GIT_COMMIT=manifest.commit)
     command = ["make", "--no-print-directory", "offline", f"STAGE={first}", f"PORT={options.port}",

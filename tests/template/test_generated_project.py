@@ -324,6 +324,23 @@ def test_build_without_runtime_python_names_fix(project, tmp_path):
     assert not (tmp_path / "out.zip").exists()
 
 
+def test_build_finds_pyenv_runtime_without_pyenv_version(project):
+    # Without PYENV_VERSION, pyenv's python3.X shims fail; the generated
+    # Makefile appends pyenv's interpreters of the runtime's version to PATH.
+    env = {key: value for key, value in os.environ.items() if key != "PYENV_VERSION"}
+    env["PATH"] = os.pathsep.join(
+        directory for directory in env["PATH"].split(os.pathsep) if "/versions/" not in directory
+    )
+    command = ["make", "build"]
+    if shutil.which("pyenv", path=env["PATH"]) is None:
+        # No pyenv: the Makefile must still parse and plan the build.
+        command.insert(1, "--dry-run")
+
+    result = subprocess.run(command, cwd=project.path, env=env, capture_output=True, text=True, timeout=600, check=False)
+
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
 def test_jenkinsfile_passes_groovy_lint(project, groovy_lint):
     # --noserver: without it npm-groovy-lint leaves its Java server running.
     project.run([str(groovy_lint), "--noserver", "--failon", "warning", "--output", "txt", "Jenkinsfile"], cwd=project.path, timeout=300)

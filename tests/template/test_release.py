@@ -636,6 +636,22 @@ def test_pipeline_passes(release_project):
         assert probe.connect_ex(("127.0.0.1", port)) != 0, "serverless-offline still listens after the rehearsal"
 
 
+def test_rehearsal_rejects_busy_port(release_project):
+    release_project.make_ok("build")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        result = release_project.run(
+            ".venv/bin/python", "scripts/release.py", "--service", release_project.slug, "--region", "eu-west-1",
+            "--stages", "dev,test,demo,prod", "rehearse", "--port", str(port), "--lambda-port", str(free_port()),
+        )
+
+    assert result.returncode == 1
+    assert f"ERROR: port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "Deploying" not in result.stdout
+
+
 def test_pipeline_stops_before_deploy_on_failing_test(release_project):
     broken = release_project.path / "tests" / "unit" / "test_broken.py"
     broken.write_text("def test_broken():\n    assert 1 + 1 == 3\n", encoding="utf-8")
