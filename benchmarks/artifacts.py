@@ -2,51 +2,32 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from types import ModuleType
 
-# The same fixed metadata as the template's artifact build, so that sizes
-# compare like for like and two builds are byte-identical.
-FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
-FILE_MODE = 0o100644
-DIRECTORY_MODE = 0o040755
-
-# Console scripts embed the building interpreter's path and RECORD lists their
-# hashes; pip's own bytecode embeds the temporary install path.
-STRIPPED_DIRECTORIES = {"bin", "__pycache__"}
-STRIPPED_FILES = {"RECORD"}
+TEMPLATE_BUILD_SCRIPT = Path(__file__).resolve().parent.parent / "template" / "scripts" / "build_artifact.py"
 
 
-def strip_build_files(root: Path) -> None:
-    """Remove files whose bytes depend on the build machine rather than the sources."""
-    for path in sorted(root.rglob("*"), reverse=True):
-        if path.is_dir() and path.name in STRIPPED_DIRECTORIES:
-            shutil.rmtree(path)
-        elif path.is_file() and path.name in STRIPPED_FILES:
-            path.unlink()
+def _load_template_build() -> ModuleType:
+    """Import the generated project's build script, which has no template syntax in it."""
+    spec = importlib.util.spec_from_file_location("template_build_artifact", TEMPLATE_BUILD_SCRIPT)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load the template's build script from {TEMPLATE_BUILD_SCRIPT}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def write_zip(root: Path, output: Path) -> None:
-    """Zip every file and folder under ``root``, sorted by entry name as bytes, with fixed dates and modes."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    entries = {}
-    for path in root.rglob("*"):
-        name = path.relative_to(root).as_posix()
-        entries[f"{name}/" if path.is_dir() else name] = path
-
-    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for name in sorted(entries, key=str.encode):
-            info = zipfile.ZipInfo(name, date_time=FIXED_DATE_TIME)
-            if name.endswith("/"):
-                info.external_attr = (DIRECTORY_MODE << 16) | 0x10
-                archive.writestr(info, b"")
-            else:
-                info.external_attr = FILE_MODE << 16
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, entries[name].read_bytes(), compresslevel=9)
+# Every build under comparison is stripped and zipped by the template's own
+# functions, so sizes compare like for like and two builds are byte-identical.
+_template_build = _load_template_build()
+strip_build_files = _template_build.strip_unreproducible_files
+write_zip = _template_build.write_zip
 
 
 def unpack_zip(archive_path: Path, destination: Path) -> None:
