@@ -610,6 +610,44 @@ def test_jenkinsfile_rolls_back_failed_smoke_test(release_project):
     assert jenkinsfile.count("smokeTestOrRollBack(") == 1 + 2 + 4
 
 
+def jenkins_stage_block(jenkinsfile: str, name: str) -> str:
+    """Return the text of one top-level stage of the Jenkinsfile, up to the next stage."""
+    start = jenkinsfile.index(f"        stage('{name}')")
+    end = jenkinsfile.find("\n        stage('", start + 1)
+    return jenkinsfile[start : end if end != -1 else len(jenkinsfile)]
+
+
+def test_jenkinsfile_removes_branch_stage(release_project):
+    jenkinsfile = (release_project.path / "Jenkinsfile").read_text(encoding="utf-8")
+    stage_names = re.findall(r"^\s*stage\('([^']+)'\)", jenkinsfile, re.MULTILINE)
+    block = jenkins_stage_block(jenkinsfile, "Remove branch stage")
+    when = block[block.index("when {") : block.index("steps {")]
+    steps = re.findall(r"(?:\bsh |script: )'([^']*)'", jenkinsfile)
+
+    assert "choice(name: 'ACTION', choices: ['deploy', 'remove-stage']" in jenkinsfile
+    assert "string(name: 'BRANCH'" in jenkinsfile
+    assert stage_names.index("Install") < stage_names.index("Remove branch stage") < stage_names.index("Lint")
+    assert "params.ACTION == 'remove-stage'" in when
+    assert re.findall(r"(?:\bsh |script: )'([^']*)'", block) == [
+        'make --no-print-directory stage-name BRANCH="$REMOVED_BRANCH"',
+        'make remove STAGE="$TARGET_STAGE"',
+    ]
+    assert "withStage('dev')" in block
+    assert [step for step in steps if "CONFIRM" in step] == []
+
+
+def test_jenkinsfile_remove_path_skips_delivery(release_project):
+    jenkinsfile = (release_project.path / "Jenkinsfile").read_text(encoding="utf-8")
+    stage_names = re.findall(r"^\s*stage\('([^']+)'\)", jenkinsfile, re.MULTILINE)
+
+    for name in stage_names:
+        if name in ("Install", "Remove branch stage"):
+            continue
+        block = jenkins_stage_block(jenkinsfile, name)
+        when = block[block.index("when {") : block.index("steps {")]
+        assert "params.ACTION != 'remove-stage'" in when, name
+
+
 def test_readme_explains_release_workflow(release_project):
     readme = (release_project.path / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Release workflow") :]
