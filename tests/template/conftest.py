@@ -15,6 +15,8 @@ TOOLS_DIR = Path(__file__).resolve().parent / "tools"
 # copies the whole folder it was given, which in the repository includes .tox,
 # build/ and venvs.
 TEMPLATE_SOURCES = ("cookiecutter.json", "hooks", "template")
+# What setup.cfg and MANIFEST.in read to build the greeting_core wheel.
+LIBRARY_SOURCES = ("greeting_core", "setup.cfg", "pyproject.toml", "MANIFEST.in", "docs/library.md")
 
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
@@ -52,8 +54,17 @@ def template_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def greeting_core_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the greeting_core wheel from this repository once per session."""
+    # Building in a copy keeps setuptools' build/ and egg-info folders out of
+    # the checkout, where two test sessions at once would collide in them.
+    source = tmp_path_factory.mktemp("library-source")
+    for name in LIBRARY_SOURCES:
+        if (REPO_ROOT / name).is_dir():
+            shutil.copytree(REPO_ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO_ROOT / name, source / name)
     outdir = tmp_path_factory.mktemp("wheel")
-    run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(outdir), str(REPO_ROOT)], cwd=REPO_ROOT)
+    run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(outdir), str(source)], cwd=source)
     (wheel,) = outdir.glob("greeting_core-*.whl")
     return wheel
 
