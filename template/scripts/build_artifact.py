@@ -207,7 +207,7 @@ def compile_bytecode(root: Path, python: str) -> None:
 
     Unchecked-hash pyc files do not depend on file dates, so the zip's fixed
     dates keep them valid. Stripping ``root`` from the file names recorded in
-    the bytecode keeps this machine's paths out of the zip; at import, Python
+    the bytecode keeps this machine's paths out of the zip. At import, Python
     replaces those names with the real source paths for tracebacks.
     """
     command = [

@@ -408,7 +408,7 @@ def wait_until_healthy(base_url: str, server: subprocess.Popen) -> None:
             if response.status == 200:
                 return
         time.sleep(0.5)
-    raise ReleaseError(f"{base_url}/health did not answer within {HEALTH_TIMEOUT_SECONDS} s; read reports/offline.log.")
+    raise ReleaseError(f"{base_url}/health did not respond within {HEALTH_TIMEOUT_SECONDS} s; read reports/offline.log.")
 
 
 def stop(server: subprocess.Popen) -> None:
